@@ -1,0 +1,148 @@
+"""The seams between the pipeline and the outside world: storage, chat platforms, time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal, Protocol
+
+from bot.model import (
+    Alert,
+    Article,
+    Company,
+    DealEvent,
+    EventType,
+    SourceSpec,
+    SourceState,
+    Subscription,
+)
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        ...
+
+
+class Notifier(Protocol):
+    async def send(self, alert: Alert) -> str | None:
+        """Post one alert. Returns the platform's reference to the posted message (used to
+        thread later updates), or None. Raises on failure; the outbox retries."""
+        ...
+
+
+@dataclass(frozen=True)
+class EventWrite:
+    """Everything one classified article changes about one event, written in one transaction.
+
+    kind "new": insert `event`; "update": `event.id` exists, its status moved on;
+    "duplicate": `event.id` exists, only the article is linked. Deliveries are created for
+    `targets`: the store marks each "update" when that target already had an alert for the
+    event, else "new", and never creates two deliveries for one (event, target, status).
+    """
+
+    article_id: int
+    event: DealEvent
+    kind: Literal["new", "update", "duplicate"]
+    targets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PollRecord:
+    """The outcome of polling one source, recorded and its lease released in one step."""
+
+    source_id: int
+    now: datetime
+    next_poll: datetime
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+
+
+class Store(Protocol):
+    """Durable state. Every method is one transaction; times are aware UTC."""
+
+    async def close(self) -> None: ...
+
+    # watchlist
+    async def upsert_company(self, company: Company) -> None: ...
+    async def remove_company(self, name: str) -> bool: ...
+    async def list_companies(self) -> list[Company]: ...
+
+    # sources and their fetch state
+    async def upsert_source(self, spec: SourceSpec, now: datetime) -> SourceState:
+        """Insert or update by (kind, url); keeps fetch state of an existing row."""
+        ...
+
+    async def remove_source(self, source_id: int) -> bool: ...
+    async def list_sources(self) -> list[SourceState]: ...
+    async def get_source(self, source_id: int) -> SourceState | None: ...
+
+    async def claim_due_sources(
+        self, owner: str, now: datetime, lease: timedelta, limit: int
+    ) -> list[SourceState]:
+        """Sources whose next poll is due and whose lease is free or expired, leased to `owner`."""
+        ...
+
+    async def record_poll(self, record: PollRecord) -> None:
+        """Success resets the error count and sets first_polled; an error counts up and keeps
+        failing_since. Either way the lease is released."""
+        ...
+
+    # articles
+    async def add_articles(
+        self, source_id: int, articles: Sequence[Article], now: datetime
+    ) -> list[Article]:
+        """Store articles unseen for this source (by key); returns only the new ones, with ids."""
+        ...
+
+    # events
+    async def recent_events(self, since: datetime) -> list[DealEvent]:
+        """Events seen or updated since `since`, with ids, sources and status history."""
+        ...
+
+    async def save_event(self, write: EventWrite, now: datetime) -> int:
+        """Apply one EventWrite atomically; returns the event id."""
+        ...
+
+    async def get_event(self, event_id: int) -> DealEvent | None: ...
+
+    async def events_for(
+        self,
+        *,
+        since: datetime,
+        companies: Sequence[str] | None = None,
+        types: Sequence[EventType] | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[DealEvent]:
+        """Events newest first, optionally only those naming one of `companies` as a party."""
+        ...
+
+    # subscriptions
+    async def add_subscription(self, sub: Subscription) -> int:
+        """Idempotent: an identical subscription returns the existing id."""
+        ...
+
+    async def remove_subscription(self, sub_id: int) -> bool: ...
+    async def list_subscriptions(self, target: str | None = None) -> list[Subscription]: ...
+
+    # outbox
+    async def claim_deliveries(
+        self, owner: str, now: datetime, lease: timedelta, limit: int
+    ) -> list[Alert]:
+        """Due deliveries, oldest first, leased to `owner`. An update waits until its first
+        alert in that target is sent (its `thread_ref` then carries that message's reference)."""
+        ...
+
+    async def mark_sent(self, delivery_id: int, ref: str | None, now: datetime) -> None: ...
+
+    async def mark_failed(
+        self, delivery_id: int, error: str, retry_at: datetime | None, now: datetime
+    ) -> None:
+        """Record a failed attempt; `retry_at` None gives the delivery up for good."""
+        ...
+
+    async def count_pending_deliveries(self) -> int: ...
