@@ -1,0 +1,3 @@
+"""dealwatch: news -> deal events -> chat alerts."""
+
+__version__ = "0.1.0"

@@ -8,7 +8,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 
 from bot.model import EVENT_TYPES, Company, EventType, SourceSpec, Status, Subscription
 
@@ -82,6 +90,8 @@ class FetchConfig(_Strict):
     per_host_limit: int = Field(default=2, ge=1, le=50)
     contact: str = "https://github.com/dealwatch/dealwatch"
     max_backoff: Duration = 6 * 3600.0
+    # Hosts (or host:port) exempt from the private-address guard, e.g. an operator's intranet feed.
+    allow_hosts: list[str] = []
 
 
 class SourceConfig(_Strict):
@@ -192,7 +202,6 @@ class Config(_Strict):
     delivery: DeliveryConfig = DeliveryConfig()
     admin_channel: str = "console"
     dedup_window: Duration = 30 * 86400.0
-    timezone: str = "UTC"
 
     @field_validator("database")
     @classmethod

@@ -7,9 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, get_args
 
-EventType = Literal[
-    "acquisition", "merger", "investment", "funding", "divestiture", "partnership", "partnership_end"
-]
+EventType = Literal["acquisition", "merger", "investment", "funding", "divestiture", "partnership", "partnership_end"]
 Status = Literal["rumor", "announced", "completed", "terminated"]
 AlertKind = Literal["new", "update"]
 
@@ -59,6 +57,8 @@ class Article:
     published: datetime
     id: int | None = None
     source_id: int | None = None
+    # Kind-specific facts a later step may act on (EDGAR form, items, accession, CIK; HN points).
+    extra: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
@@ -17,6 +17,9 @@ from bot.model import (
     SourceState,
     Subscription,
 )
+
+Extractor = Callable[[Article], list[DealEvent]]
+"""Match and classify in one: an article -> the events it reports about watched companies."""
 
 
 class Clock(Protocol):
@@ -80,9 +83,7 @@ class Store(Protocol):
     async def list_sources(self) -> list[SourceState]: ...
     async def get_source(self, source_id: int) -> SourceState | None: ...
 
-    async def claim_due_sources(
-        self, owner: str, now: datetime, lease: timedelta, limit: int
-    ) -> list[SourceState]:
+    async def claim_due_sources(self, owner: str, now: datetime, lease: timedelta, limit: int) -> list[SourceState]:
         """Sources whose next poll is due and whose lease is free or expired, leased to `owner`."""
         ...
 
@@ -92,9 +93,7 @@ class Store(Protocol):
         ...
 
     # articles
-    async def add_articles(
-        self, source_id: int, articles: Sequence[Article], now: datetime
-    ) -> list[Article]:
+    async def add_articles(self, source_id: int, articles: Sequence[Article], now: datetime) -> list[Article]:
         """Store articles unseen for this source (by key); returns only the new ones, with ids."""
         ...
 
@@ -130,18 +129,14 @@ class Store(Protocol):
     async def list_subscriptions(self, target: str | None = None) -> list[Subscription]: ...
 
     # outbox
-    async def claim_deliveries(
-        self, owner: str, now: datetime, lease: timedelta, limit: int
-    ) -> list[Alert]:
+    async def claim_deliveries(self, owner: str, now: datetime, lease: timedelta, limit: int) -> list[Alert]:
         """Due deliveries, oldest first, leased to `owner`. An update waits until its first
         alert in that target is sent (its `thread_ref` then carries that message's reference)."""
         ...
 
     async def mark_sent(self, delivery_id: int, ref: str | None, now: datetime) -> None: ...
 
-    async def mark_failed(
-        self, delivery_id: int, error: str, retry_at: datetime | None, now: datetime
-    ) -> None:
+    async def mark_failed(self, delivery_id: int, error: str, retry_at: datetime | None, now: datetime) -> None:
         """Record a failed attempt; `retry_at` None gives the delivery up for good."""
         ...
 

@@ -1,0 +1,225 @@
+"""Classify helper: money and stake figures found in normalised text (used by classify to price events)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.model import Money
+
+_SCALES: dict[str, float] = {
+    "trillion": 1e12,
+    "tn": 1e12,
+    "tln": 1e12,
+    "tr": 1e12,
+    "billion": 1e9,
+    "bln": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "bil": 1e9,
+    "million": 1e6,
+    "mln": 1e6,
+    "mn": 1e6,
+    "mil": 1e6,
+    "mm": 1e6,
+    "m": 1e6,
+    "thousand": 1e3,
+    "k": 1e3,
+    "crore": 1e7,
+    "crores": 1e7,
+    "lakh": 1e5,
+    "lakhs": 1e5,
+}
+
+# Symbols and codes written before the number.
+_PREFIX_CURRENCY: dict[str, str] = {
+    "us$": "USD",
+    "u.s.$": "USD",
+    "usd": "USD",
+    "$": "USD",
+    "c$": "CAD",
+    "ca$": "CAD",
+    "cad": "CAD",
+    "a$": "AUD",
+    "au$": "AUD",
+    "aud": "AUD",
+    "nz$": "NZD",
+    "hk$": "HKD",
+    "s$": "SGD",
+    "r$": "BRL",
+    "€": "EUR",
+    "eur": "EUR",
+    "£": "GBP",
+    "gbp": "GBP",
+    "¥": "JPY",
+    "jpy": "JPY",
+    "cny": "CNY",
+    "rmb": "CNY",
+    "₹": "INR",
+    "rs": "INR",
+    "rs.": "INR",
+    "inr": "INR",
+    "chf": "CHF",
+    "sek": "SEK",
+    "₩": "KRW",
+    "krw": "KRW",
+}
+
+# Words written after the number ("1.5 billion dollars", "10 BLN DLRS").
+_SUFFIX_CURRENCY: dict[str, str] = {
+    "dollars": "USD",
+    "dollar": "USD",
+    "dlrs": "USD",
+    "dlr": "USD",
+    "usd": "USD",
+    "euros": "EUR",
+    "euro": "EUR",
+    "eur": "EUR",
+    "pounds": "GBP",
+    "pound": "GBP",
+    "sterling": "GBP",
+    "stg": "GBP",
+    "gbp": "GBP",
+    "yen": "JPY",
+    "yuan": "CNY",
+    "renminbi": "CNY",
+    "rupees": "INR",
+    "rupee": "INR",
+    "swiss francs": "CHF",
+    "francs": "CHF",
+    "won": "KRW",
+    "kronor": "SEK",
+    "crowns": "SEK",
+    "reais": "BRL",
+}
+
+# A country word before "dollars"/"dlrs" that makes them not US dollars.
+_DOLLAR_COUNTRY: dict[str, str] = {
+    "can": "CAD",
+    "canadian": "CAD",
+    "australian": "AUD",
+    "aust": "AUD",
+    "hk": "HKD",
+    "hong kong": "HKD",
+    "new zealand": "NZD",
+    "nz": "NZD",
+    "singapore": "SGD",
+    "taiwan": "TWD",
+    "u.s.": "USD",
+    "us": "USD",
+}
+
+_NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_SCALE_WORD = r"trillion|billion|million|thousand|crores?|lakhs?|bln|mln|tln|bil|mil"
+_SCALE_ABBR = r"tn|tr|bn|mn|mm|b|m|k"
+_PREFIX = r"(?P<pre>u\.s\.\s?\$|us\$|nz\$|hk\$|ca\$|au\$|c\$|a\$|s\$|r\$|\$|€|£|¥|₹|₩|(?:usd|eur|gbp|jpy|cny|rmb|inr|chf|sek|krw|cad|aud|rs\.?)\s?)"
+_SUFFIX = (
+    r"(?P<country>can(?:adian)?\s|australian\s|aust\s|hk\s|hong kong\s|new zealand\s|nz\s|singapore\s"
+    r"|taiwan\s|u\.s\.\s|us\s)?"
+    r"(?P<suf>dollars?|dlrs?|usd|euros?|eur|pounds?(?:\ssterling)?|sterling|stg|gbp|yen|yuan|renminbi"
+    r"|rupees?|swiss francs|francs|won|kronor|crowns|reais)"
+)
+
+# "$14.3B", "US$7.5 billion", "€5.44bn", "$50 billion-plus", "$2 BLN DLRS"
+_PREFIXED = re.compile(
+    r"(?<![\w$€£¥₹₩.])"
+    rf"{_PREFIX}\s?{_NUM}(?:\s?(?P<scale1>{_SCALE_WORD})|(?P<scale2>{_SCALE_ABBR}))?(?![\w])"
+    r"(?:-plus|\+)?(?:\s(?:u\.s\.\s|us\s)?(?P<suf1>dollars?|dlrs?)(?![\w]))?",
+    re.IGNORECASE,
+)
+# "1.5 billion dollars", "10 BLN DLRS", "500 MLN CAN DLRS", "5 billion euros"
+_SUFFIXED = re.compile(
+    r"(?<![\w$€£¥₹₩.])"
+    rf"{_NUM}(?:\s?(?P<scale1>{_SCALE_WORD})|(?P<scale2>{_SCALE_ABBR}))?(?:-plus)?\s{_SUFFIX}(?![\w])",
+    re.IGNORECASE,
+)
+
+_STAKE = re.compile(
+    r"(?<![\w.])(?P<num>\d{1,3}(?:\.\d+)?)\s?(?:%|-?\s?per\s?cent\b|-?\s?percent\b|\s?pct\b)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class AmountSpan:
+    """A money figure at [start, end) of the text it was found in."""
+
+    start: int
+    end: int
+    money: Money
+
+    @property
+    def usd(self) -> float | None:
+        return self.money.value if self.money.currency == "USD" else None
+
+
+@dataclass(frozen=True)
+class StakeSpan:
+    """A percentage at [start, end) of the text: "49%", "10 percent", "12.5 PCT"."""
+
+    start: int
+    end: int
+    pct: float
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def find_amounts(text: str) -> list[AmountSpan]:
+    """Every money figure in `text`, in order; a bare number without a currency is not money."""
+    found: list[AmountSpan] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in (_PREFIXED, _SUFFIXED):
+        for m in pattern.finditer(text):
+            if any(m.start() < end and start < m.end() for start, end in taken):
+                continue
+            try:
+                value = _number(m.group("num"))
+            except ValueError:
+                continue
+            scale = m.group("scale1") or m.group("scale2")
+            if scale:
+                value *= _SCALES[scale.lower()]
+            currency = _currency(m)
+            if currency is None:
+                continue
+            taken.append((m.start(), m.end()))
+            found.append(AmountSpan(m.start(), m.end(), Money(value, currency)))
+    found.sort(key=lambda a: a.start)
+    return found
+
+
+def _currency(m: re.Match[str]) -> str | None:
+    groups = m.groupdict()
+    pre = groups.get("pre")
+    if pre:
+        key = re.sub(r"\s+", "", pre.lower())
+        return _PREFIX_CURRENCY.get(key, _PREFIX_CURRENCY.get(key.rstrip("."), None))
+    suf = groups.get("suf")
+    if suf:
+        country = groups.get("country")
+        word = re.sub(r"\s+", " ", suf.lower())
+        if word.startswith("pound"):
+            word = "pounds"
+        currency = _SUFFIX_CURRENCY.get(word)
+        if currency == "USD" and country:
+            return _DOLLAR_COUNTRY.get(country.strip().lower(), "USD")
+        return currency
+    return None
+
+
+def find_stakes(text: str) -> list[StakeSpan]:
+    """Every percentage in `text`; whether it is a stake is for the caller's context to say."""
+    out: list[StakeSpan] = []
+    for m in _STAKE.finditer(text):
+        pct = float(m.group("num"))
+        if 0 < pct <= 100:
+            out.append(StakeSpan(m.start(), m.end(), pct))
+    return out
+
+
+def parse_money(text: str) -> Money | None:
+    """The first money figure in `text`, if any: a convenience for tests and commands."""
+    found = find_amounts(text)
+    return found[0].money if found else None

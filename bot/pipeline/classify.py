@@ -1,0 +1,2253 @@
+"""Classify step: article + mentions -> deal events (type, status, roles, amount, stake), by rules and lexicons.
+
+Pure: no network, no clock. The words come from `bot/data/lexicon.yaml`; this module holds the
+grammar that reads them: who stands left and right of a deal verb, what a possessive or an "of",
+"for", "from", "by", "with" or "to" phrase makes of a name, and which status words are in reach.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.model import ROLES, Article, Company, DealEvent, EventType, Mention, Money, Status
+from bot.pipeline.amounts import find_amounts, find_stakes
+from bot.pipeline.match import CaseStyle, case_style, normalise, read_lexicon, words_of
+
+Classifier = Callable[[Article, Sequence[Mention]], list[DealEvent]]
+
+# --- tokens -----------------------------------------------------------------
+
+_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_](?:[\w&.'\-]*[^\W_])?|'s\b|[^\w\s]")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
+_ABBREV_END = re.compile(r"(?:\b[A-Z]|\b(?:Inc|Corp|Co|Ltd|Mr|Ms|Mrs|Dr|St|No|vs|Jr|Sr|Bros|Sept|Oct|Nov|Dec|Jan|Feb))\.$")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)$", re.IGNORECASE)
+_HARD_STOPS = frozenset(";:|()[]{}?!\"")
+_NOT_FUNDING = frozenset(
+    {"damages", "fine", "fines", "settlement", "verdict", "award", "ruling", "judgment", "refund", "tax",
+     "credit", "credits", "grant", "subsidy", "subsidies", "bonus", "pay", "package", "contract", "order"}
+)
+_COMPOUND_TAILS = frozenset({"led", "backed", "co-led", "owned", "based", "funded", "controlled"})
+_FUNCTION_WORDS = frozenset(
+    "a an the and or but of in on at to for from by with into onto over under about after before as is are "
+    "was were be been it its their his her this that these those than then so not no yes up down out off "
+    "new more most all any some what how why who when where which while".split()
+)
+_PRONOUNS = frozenset({"it", "they", "he", "she", "we"})
+_GROUP_REFS = frozenset({"two", "companies", "both", "partners", "pair", "firms", "groups"})
+_SINGLE_REFS = frozenset(
+    {"startup", "start-up", "company", "firm", "group", "maker", "business", "unit", "lab", "bank", "chipmaker"}
+)
+_AUX = frozenset(
+    {
+        "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "will", "would", "to",
+        "can", "could", "may", "might", "shall", "should", "must", "does", "do", "did", "not", "also",
+        "now", "just", "still", "already", "then", "finally", "officially", "quietly", "formally",
+        "reportedly", "agrees", "agreed", "agree", "plans", "planned", "plan", "set", "seeks", "seek",
+        "wants", "aims", "hopes", "looks", "moves", "move", "said", "says", "confirms", "confirmed",
+        "announces", "announced", "expected", "likely", "poised", "near", "nears", "nearing", "in",
+        "talks", "early", "advanced", "final", "exclusive", "is said", "it", "he", "she", "they", "we",
+        "its", "their", "up", "about", "ready", "preparing", "prepares", "considering", "considers",
+        "weighs", "explores", "exploring", "mulls", "eyes", "could", "reported", "sources", "say",
+    }
+)
+_STOP_PREPS = frozenset(
+    {"to", "from", "for", "with", "by", "at", "on", "as", "after", "into", "in", "over", "under", "amid",
+     "against", "than", "via", "through", "without", "and", "or", "but", "while", "is", "are", "was",
+     "were", "will", "would", "has", "have", "had", "said", "says", "that", "which", "who"}
+)
+_NO_PARTY = frozenset(
+    {"ai", "us", "u.s", "u.s.", "uk", "eu", "un", "ceo", "cfo", "ipo", "doj", "ftc", "sec", "cma", "fcc",
+     "fda", "nasdaq", "nyse", "wall street", "silicon valley", "white house", "congress", "senate",
+     "justice department", "the", "new", "update", "exclusive", "breaking", "analysis", "report",
+     "sources", "source", "factbox", "explainer", "opinion", "trump", "biden", "brussels", "beijing",
+     "washington", "china", "india", "japan", "germany", "france", "russia", "europe", "america",
+     "canada", "ireland", "britain", "uae", "saudi arabia"}
+)
+
+
+@dataclass(eq=False)
+class _Ent:
+    name: str
+    watched: bool
+    start: int
+    end: int
+    possessive: bool = False
+
+
+class _Tok:
+    __slots__ = ("end", "ent", "idx", "kind", "low", "money", "pct", "poss", "start", "text", "where")
+
+    def __init__(self, kind: str, text: str, start: int, end: int) -> None:
+        self.kind = kind  # w word, p punctuation, E entity, $ money, % percentage
+        self.text = text
+        self.low = text.lower() if kind in ("w", "p") else "\x00" + kind
+        self.start = start
+        self.end = end
+        self.ent: _Ent | None = None
+        self.money: Money | None = None
+        self.pct: float | None = None
+        self.poss = False
+        self.idx = 0
+        self.where: _Seg | None = None
+
+
+@dataclass
+class _Seg:
+    text: str
+    toks: list[_Tok]
+    style: CaseStyle
+    title: bool
+    brk: list[bool] = field(default_factory=list)
+    cues: list[tuple[int, int, str]] = field(default_factory=list)
+    hits: list[tuple[int, int, Any]] = field(default_factory=list)
+    context: list[_Ent] = field(default_factory=list)
+
+
+# --- lexicon index ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Verb:
+    frame: str
+    tense: str  # base, pres, past, ger, pp
+    lemma: str
+
+
+@dataclass(frozen=True)
+class _Noun:
+    type: str  # an event type, "deal" (generic) or "dispute"
+
+
+class _Index:
+    """Phrases looked up by their first token; longest phrase first."""
+
+    def __init__(self) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], Any]]] = {}
+
+    def add(self, phrase: str, payload: Any) -> None:
+        words = tuple(w.lower() for w in _WORD.findall(phrase))
+        if words:
+            self._by_first.setdefault(words[0], []).append((words, payload))
+
+    def finish(self) -> None:
+        for bucket in self._by_first.values():
+            bucket.sort(key=lambda item: -len(item[0]))
+
+    def at(self, lows: Sequence[str], i: int) -> list[tuple[int, Any]]:
+        bucket = self._by_first.get(lows[i])
+        if not bucket:
+            return []
+        out: list[tuple[int, Any]] = []
+        n = len(lows)
+        for words, payload in bucket:
+            k = len(words)
+            if i + k <= n and (k == 1 or tuple(lows[i : i + k]) == words):
+                out.append((k, payload))
+        return out
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._by_first
+
+
+_TENSES = ("base", "pres", "past", "ger", "pp")
+
+
+# --- candidate events -----------------------------------------------------------
+
+
+@dataclass
+class _Cand:
+    type: EventType
+    roles: dict[str, list[_Ent]]
+    seg: _Seg
+    trigger: tuple[int, int]
+    span: tuple[int, int]
+    tense: str = "base"
+    frame: str = ""
+    amount: _Tok | None = None
+    stake: float | None = None
+    strong: bool = True
+    status_hint: Status | None = None
+
+    def ents(self) -> list[_Ent]:
+        return [e for names in self.roles.values() for e in names]
+
+    def watched(self) -> bool:
+        return any(e.watched for e in self.ents())
+
+
+@dataclass
+class _Obj:
+    ents: list[_Ent] = field(default_factory=list)
+    amount: _Tok | None = None
+    pct: float | None = None
+    stake: bool = False
+    majority: bool = False
+    owner: _Ent | None = None
+    end: int = 0
+    deal_noun: bool = False
+
+
+class _Grammar:
+    """The lexicon compiled for fast lookup, and the rules that read a headline with it."""
+
+    def __init__(self, lexicon: Mapping[str, Any], companies: Sequence[Company] = ()) -> None:
+        lex = lexicon
+        self.triggers = _Index()
+        for frame, entries in (lex.get("verbs") or {}).items():
+            for entry in entries:
+                forms = [f.strip() for f in str(entry).split("/")]
+                lemma = forms[0]
+                seen: set[str] = set()
+                for tense, form in zip(_TENSES, forms, strict=False):
+                    if form and form not in seen:
+                        seen.add(form)
+                        self.triggers.add(form, _Verb(frame, tense, lemma))
+        for etype, phrases in (lex.get("nouns") or {}).items():
+            for phrase in phrases:
+                self.triggers.add(str(phrase), _Noun(etype))
+        for phrase in lex.get("generic_deal") or ():
+            self.triggers.add(str(phrase), _Noun("deal"))
+        self.triggers.finish()
+        self.cues = _Index()
+        for status, phrases in (lex.get("status_cues") or {}).items():
+            for phrase in phrases:
+                self.cues.add(str(phrase), status)
+        for phrase in lex.get("breakers") or ():
+            self.cues.add(str(phrase), "break")
+        self.cues.finish()
+        self.set = {
+            key: words_of(lex, key)
+            for key in (
+                "partnership_modifiers", "relationship_nouns", "stop_gerunds", "stake_nouns",
+                "majority_words", "minority_words", "unit_nouns", "amount_not_value_before",
+                "amount_not_value_after", "end_completed_cues", "publishers", "fillers",
+                "descriptor_nouns", "exclusions", "corporate_suffixes",
+            )
+        }
+        self.deal_nouns = frozenset(
+            w for w in words_of(lex, "nouns.acquisition", "nouns.merger", "generic_deal") if " " not in w
+        ) | {"bid", "offer", "deal", "merger", "takeover", "acquisition", "lawsuit", "lawsuits", "suit"}
+        self.partnership_nouns = words_of(lex, "nouns.partnership")
+        self.dispute_nouns = words_of(lex, "nouns.dispute")
+        self.funding_nouns = words_of(lex, "nouns.funding")
+        vocab = set(words_of(lex, "common_words", "fillers", "breakers", "descriptor_nouns", "unit_nouns"))
+        for key in ("nouns", "status_cues", "verbs"):
+            for phrase in words_of(lex, key):
+                for part in phrase.split("/"):
+                    vocab.update(part.split())
+        vocab.update(words_of(lex, "partnership_modifiers", "relationship_nouns", "stake_nouns", "generic_deal"))
+        self.vocab = frozenset(vocab)
+        functional = set(_FUNCTION_WORDS) | set(_AUX) | set(_STOP_PREPS)
+        functional.update(words_of(lex, "fillers", "breakers", "descriptor_nouns", "unit_nouns", "stake_nouns"))
+        functional.update(words_of(lex, "generic_deal", "relationship_nouns", "publishers"))
+        for key in ("nouns", "status_cues", "verbs"):
+            for phrase in words_of(lex, key):
+                for part in phrase.split("/"):
+                    functional.update(part.split())
+        self.functional = frozenset(functional)
+        self.canonical = {self._key(n): c.name for c in companies for n in c.names}
+
+    @staticmethod
+    def _key(name: str) -> str:
+        return " ".join(name.lower().split())
+
+    # -- entry point --
+
+    def classify(self, article: Article, mentions: Sequence[Mention]) -> list[DealEvent]:
+        try:
+            return self._classify(article, mentions)
+        except Exception:  # noqa: BLE001 - one odd article must never stop a poll
+            return []
+
+    def _classify(self, article: Article, mentions: Sequence[Mention]) -> list[DealEvent]:
+        if not mentions:
+            return []
+        title = normalise(article.title or "")
+        summary = normalise(article.summary or "")
+        by_field: dict[str, list[tuple[int, int, str]]] = {"title": [], "summary": []}
+        for m in mentions:
+            norm = title if m.field == "title" else summary
+            name = self.canonical.get(self._key(m.company), m.company)
+            by_field[m.field].append((norm.from_original(m.start), norm.from_original(m.end), name))
+        segs = [self._segment(title.text, by_field["title"], case_style(title.text), True)]
+        title_ents = [t.ent for t in segs[0].toks if t.ent is not None]
+        if summary.text.strip():
+            style = case_style(summary.text)
+            for start, end in self._sentences(summary.text):
+                spans = [(s - start, e - start, n) for s, e, n in by_field["summary"] if start <= s and e <= end]
+                seg = self._segment(summary.text[start:end], spans, style, False)
+                seg.context = title_ents
+                self._complete_names(seg, title_ents)
+                segs.append(seg)
+        title_cands = self._extract(segs[0])
+        summary_cands: list[_Cand] = []
+        for seg in segs[1:]:
+            summary_cands.extend(self._extract(seg))
+        cands = self._combine(title_cands, summary_cands, segs)
+        return [self._event(c) for c in cands]
+
+    @staticmethod
+    def _complete_names(seg: _Seg, known: Sequence[_Ent]) -> None:
+        """ "Didi" in a summary is the "Didi Chuxing" of its title."""
+        for tok in seg.toks:
+            ent = tok.ent
+            if ent is None or ent.watched:
+                continue
+            for other in known:
+                if not other.watched and other.name.lower().startswith(ent.name.lower() + " "):
+                    ent.name = other.name
+                    break
+
+    def _sentences(self, text: str) -> list[tuple[int, int]]:
+        out: list[tuple[int, int]] = []
+        start = 0
+        for m in _SENTENCE.finditer(text):
+            if _ABBREV_END.search(text, max(0, m.start() - 6), m.start()):
+                continue
+            out.append((start, m.start()))
+            start = m.end()
+        out.append((start, len(text)))
+        return [(s, e) for s, e in out if text[s:e].strip()]
+
+    # -- segments --
+
+    def _segment(self, text: str, watched: list[tuple[int, int, str]], style: CaseStyle, title: bool) -> _Seg:
+        spans: list[tuple[int, int, str, Any]] = []
+        for s, e, name in watched:
+            if 0 <= s < e <= len(text):
+                spans.append((s, e, "E", name))
+        for a in find_amounts(text):
+            spans.append((a.start, a.end, "$", a.money))
+        for p in find_stakes(text):
+            spans.append((p.start, p.end, "%", p.pct))
+        spans.sort(key=lambda x: (x[0], "E$%".index(x[2])))
+        toks: list[_Tok] = []
+        pos = 0
+        for s, e, kind, value in spans:
+            if s < pos:
+                continue
+            self._words(text, pos, s, toks)
+            tok = _Tok(kind, text[s:e], s, e)
+            if kind == "E":
+                tok.ent = _Ent(str(value), True, s, e)
+            elif kind == "$":
+                tok.money = value
+            else:
+                tok.pct = float(value)
+            toks.append(tok)
+            pos = e
+        self._words(text, pos, len(text), toks)
+        toks = self._attach(toks, text)
+        seg = _Seg(text, toks, style, title)
+        self._names(seg)
+        for k, tok in enumerate(seg.toks):
+            tok.idx = k
+            tok.where = seg
+        self._mark(seg)
+        return seg
+
+    @staticmethod
+    def _words(text: str, start: int, end: int, toks: list[_Tok]) -> None:
+        for m in _WORD.finditer(text, start, end):
+            word = m.group()
+            if len(word) > 2 and word[-2:] in ("'s", "'S") and word[0].isalnum():
+                tok = _Tok("w", word[:-2], m.start(), m.end() - 2)
+                tok.poss = True
+                toks.append(tok)
+                continue
+            kind = "w" if word[0].isalnum() else "p"
+            if word == "'s":
+                kind = "p"
+            head, dash, tail = word.rpartition("-")
+            if dash and head and tail.lower() in _COMPOUND_TAILS and head[0].isupper():
+                s0 = m.start()
+                toks.append(_Tok("w", head, s0, s0 + len(head)))
+                toks.append(_Tok("p", "-", s0 + len(head), s0 + len(head) + 1))
+                toks.append(_Tok("w", tail, s0 + len(head) + 1, m.end()))
+                continue
+            toks.append(_Tok(kind, word, m.start(), m.end()))
+
+    @staticmethod
+    def _attach(toks: list[_Tok], text: str) -> list[_Tok]:
+        """Fold possessives and <TICKER> marks into the token before them."""
+        out: list[_Tok] = []
+        i = 0
+        n = len(toks)
+        while i < n:
+            tok = toks[i]
+            if tok.low == "'s" and out and out[-1].kind in ("E", "w"):
+                out[-1].poss = True
+                if out[-1].ent is not None:
+                    out[-1].ent.possessive = True
+                i += 1
+                continue
+            if tok.low == "'" and out and out[-1].kind in ("E", "w") and out[-1].text.endswith(("s", "S")):
+                if out[-1].end == tok.start:
+                    out[-1].poss = True
+                    if out[-1].ent is not None:
+                        out[-1].ent.possessive = True
+                    i += 1
+                    continue
+            if tok.low == "<" and i + 2 < n and toks[i + 2].low == ">" and len(toks[i + 1].text) <= 6:
+                i += 3
+                continue
+            out.append(tok)
+            i += 1
+        return out
+
+    def _namey(self, tok: _Tok, style: CaseStyle, first: bool, nxt: _Tok | None) -> bool:
+        if tok.kind != "w":
+            return False
+        t = tok.text
+        low = tok.low
+        if style == "normal":
+            if t[0].isdigit():
+                return bool(_ORDINAL.match(t)) and nxt is not None and nxt.text[:1].isupper()
+            if not t[0].isupper():
+                return False
+            if low in self.vocab and (first or len(low) <= 3 and low in _AUX):
+                return False
+            return low not in ("the", "a", "an", "and", "of", "for", "to", "in", "on", "at", "by", "with")
+        if style in ("title", "upper"):
+            if not (t[0].isupper() or (t[0].isdigit() and _ORDINAL.match(t))):
+                return False
+            return low not in self.vocab and not low.isdigit()
+        return t[0].isalpha() and low not in self.vocab
+
+    def _weak_namey(self, tok: _Tok, style: CaseStyle) -> bool:
+        """A capitalised common word that can sit inside a name in Title Case: "Whole Foods Market"."""
+        return (
+            style in ("title", "upper")
+            and tok.kind == "w"
+            and tok.text[:1].isupper()
+            and tok.low not in self.functional
+            and not tok.low.isdigit()
+        )
+
+    def _names(self, seg: _Seg) -> None:
+        """Group runs of name-like words into entities; a run right after a watched name joins it."""
+        toks = seg.toks
+        out: list[_Tok] = []
+        i = 0
+        n = len(toks)
+        first = True
+        while i < n:
+            tok = toks[i]
+            nxt = toks[i + 1] if i + 1 < n else None
+            strong = self._namey(tok, seg.style, first, nxt)
+            if not strong and self._weak_namey(tok, seg.style):
+                # a leading common word joins only a run that has a real name in it
+                m = i
+                while (
+                    not strong
+                    and m + 1 < n
+                    and not toks[m].poss
+                    and toks[m + 1].start <= toks[m].end + 1
+                    and (self._weak_namey(toks[m + 1], seg.style) or self._namey(toks[m + 1], seg.style, False, None))
+                ):
+                    m += 1
+                    strong = self._namey(toks[m], seg.style, False, None)
+            if strong:
+                j = i
+                while (
+                    not toks[j].poss
+                    and j + 1 < n
+                    and toks[j + 1].start <= toks[j].end + 1
+                    and (
+                        self._namey(toks[j + 1], seg.style, False, toks[j + 2] if j + 2 < n else None)
+                        or self._weak_namey(toks[j + 1], seg.style)
+                    )
+                ):
+                    j += 1
+                if (
+                    not toks[j].poss
+                    and j + 2 < n
+                    and toks[j + 1].text == "&"
+                    and self._namey(toks[j + 2], seg.style, False, None)
+                ):
+                    j += 2
+                start, end = toks[i].start, toks[j].end
+                name = seg.text[start:end]
+                prev = out[-1] if out else None
+                if (
+                    prev is not None
+                    and prev.kind == "E"
+                    and prev.ent is not None
+                    and prev.ent.watched
+                    and not prev.ent.possessive
+                    and prev.end + 1 >= start
+                    and seg.text[prev.end : start].strip() == ""
+                ):
+                    prev.end = end
+                    prev.ent.end = end
+                    prev.poss = toks[j].poss
+                    prev.ent.possessive = toks[j].poss
+                    prev.text = seg.text[prev.start : end]
+                elif name.lower().strip(".") in self.set["publishers"]:
+                    merged = _Tok("w", name, start, end)
+                    out.append(merged)
+                else:
+                    ent_tok = _Tok("E", name, start, end)
+                    ent_tok.ent = _Ent(name, False, start, end, toks[j].poss)
+                    ent_tok.poss = toks[j].poss
+                    out.append(ent_tok)
+                i = j + 1
+                first = False
+                continue
+            out.append(tok)
+            first = tok.kind == "p" and tok.text in _HARD_STOPS
+            i += 1
+        seg.toks = out
+
+    def _mark(self, seg: _Seg) -> None:
+        """Find triggers, status cues and clause boundaries once per segment."""
+        toks = seg.toks
+        lows = [t.low for t in toks]
+        n = len(toks)
+        seg.brk = [False] * n
+        for i, tok in enumerate(toks):
+            if tok.kind == "p":
+                if tok.text in _HARD_STOPS:
+                    seg.brk[i] = True
+                elif tok.text == "-" and i > 0:
+                    spaced_before = toks[i - 1].end < tok.start
+                    spaced_after = i + 1 < n and toks[i + 1].start > tok.end
+                    if spaced_before or spaced_after or i + 1 == n:
+                        seg.brk[i] = True
+                elif tok.text == "." and (i + 1 == n or toks[i + 1].start > tok.end):
+                    seg.brk[i] = True
+        covered = [False] * n
+        for i in range(n):
+            found = self.triggers.at(lows, i)
+            for k, payload in found:
+                seg.hits.append((i, i + k, payload))
+        for i in range(n):
+            found = self.cues.at(lows, i)
+            longest = max((k for k, _ in found), default=0)
+            for k, payload in found:
+                if payload == "break" and k < longest:
+                    continue
+                seg.cues.append((i, i + k, payload))
+        # breakers: a breaker word inside a verb phrase ("take over") is not one
+        for i, j, payload in seg.hits:
+            if isinstance(payload, _Verb) and j - i > 1:
+                for k in range(i + 1, j):
+                    covered[k] = True
+        for i, j, status in seg.cues:
+            if status == "break" and not covered[i]:
+                seg.brk[i] = True
+
+    # -- navigation --
+
+    def _clause(self, seg: _Seg, i: int) -> tuple[int, int]:
+        a = i
+        while a > 0 and not seg.brk[a - 1]:
+            a -= 1
+        b = i
+        n = len(seg.toks)
+        while b < n and not seg.brk[b]:
+            b += 1
+        return a, b
+
+    def _group_left(self, seg: _Seg, k: int) -> list[_Ent]:
+        """The entity at k and those coordinated before it ("A, B and C")."""
+        toks = seg.toks
+        ent = toks[k].ent
+        assert ent is not None
+        group = [ent]
+        j = k - 1
+        while j >= 1 and toks[j].low in (",", "and", "&") and toks[j - 1].kind == "E":
+            prev = toks[j - 1].ent
+            if prev is None or prev.possessive:
+                break
+            group.insert(0, prev)
+            j -= 2
+            if j >= 0 and toks[j].low == "," and j + 1 < len(toks) and toks[j + 1].low == "and":
+                continue
+        return group
+
+    def _group_right(self, seg: _Seg, k: int, stop: int) -> tuple[list[_Ent], int]:
+        toks = seg.toks
+        ent = toks[k].ent
+        assert ent is not None
+        group = [ent]
+        j = k + 1
+        while j + 1 < stop:
+            if toks[j].low in (",", "and", "&") and toks[j + 1].kind == "E":
+                nxt = toks[j + 1].ent
+                assert nxt is not None
+                group.append(nxt)
+                j += 2
+            elif toks[j].low == "," and toks[j + 1].low == "and" and j + 2 < stop and toks[j + 2].kind == "E":
+                nxt = toks[j + 2].ent
+                assert nxt is not None
+                group.append(nxt)
+                j += 3
+            else:
+                break
+        return group, j
+
+    def _subject(self, seg: _Seg, i: int, tense: str = "base") -> list[_Ent]:
+        """Who does the verb at token i: the nearest name to its left within the clause."""
+        toks = seg.toks
+        a, _ = self._clause(seg, i)
+        k = i - 1
+        crossed_comma = False
+        while k >= a:
+            tok = toks[k]
+            if tok.kind == "E":
+                ent = tok.ent
+                assert ent is not None
+                if ent.name.lower() in _NO_PARTY:
+                    k -= 1
+                    continue
+                if crossed_comma and self._bare_after_comma(seg, k, i):
+                    first = self._first_group(seg, a, i)
+                    if first:
+                        return first
+                return self._group_left(seg, k)
+            if tok.low in _PRONOUNS:
+                return self._sentence_subject(seg, k, plural=tok.low == "they")
+            if tok.low in _GROUP_REFS and seg.context:
+                return self._context_group(seg)
+            if tok.low in (",", "and"):
+                crossed_comma = True
+            k -= 1
+        if a > 0 or tense == "ger":
+            return self._sentence_subject(seg, i)
+        return []
+
+    def _bare_after_comma(self, seg: _Seg, k: int, i: int) -> bool:
+        """True for "X to buy Y, sign pact": after the comma only the verb (and helpers) remain."""
+        toks = seg.toks
+        j = k + 1
+        while j < i and toks[j].low not in (",", "and"):
+            j += 1
+        if j >= i:
+            return False
+        return all(t.low in _AUX or t.low in (",", "and") for t in toks[j:i])
+
+    def _first_group(self, seg: _Seg, a: int, b: int) -> list[_Ent]:
+        for k in range(a, b):
+            tok = seg.toks[k]
+            if tok.kind == "E" and tok.ent is not None and tok.ent.name.lower() not in _NO_PARTY:
+                if tok.ent.possessive and k + 1 < b and seg.toks[k + 1].kind == "E":
+                    continue
+                group, _ = self._group_right(seg, k, b)
+                return group
+        return []
+
+    def _sentence_subject(self, seg: _Seg, before: int, plural: bool = False) -> list[_Ent]:
+        group = self._first_group(seg, 0, before)
+        if group:
+            return group
+        if seg.context:
+            return self._context_group(seg) if plural else seg.context[:1]
+        return []
+
+    def _context_group(self, seg: _Seg) -> list[_Ent]:
+        out: list[_Ent] = []
+        for e in seg.context:
+            if e.name.lower() not in _NO_PARTY and all(o.name != e.name for o in out):
+                out.append(e)
+        return out[:3]
+
+    def _object(self, seg: _Seg, j: int, limit: int, *, stop_at: Iterable[str] = _STOP_PREPS) -> _Obj:
+        """What a verb or noun at j points at: skips amounts, stakes, articles and descriptions."""
+        toks = seg.toks
+        stops = frozenset(stop_at)
+        obj = _Obj(end=j)
+        k = j
+        skipped = 0
+        content = 0  # non-filler words passed over
+        last_content = ""
+        last_was_pct = False
+        definite = False
+        while k < limit and skipped <= 7:
+            tok = toks[k]
+            if seg.brk[k] or tok.low == ",":
+                break
+            if tok.kind == "$":
+                if obj.amount is None:
+                    obj.amount = tok
+                k += 1
+                continue
+            if tok.kind == "%":
+                obj.pct = tok.pct
+                obj.stake = True
+                last_was_pct = True
+                k += 1
+                continue
+            if tok.kind == "E":
+                ent = tok.ent
+                assert ent is not None
+                if ent.name.lower() in _NO_PARTY and not (k + 1 < limit and toks[k + 1].low in self.set["unit_nouns"]):
+                    k += 1
+                    skipped += 1
+                    continue
+                if content and seg.style != "normal" and last_content not in self.set["descriptor_nouns"]:
+                    break
+                k = self._take_object(seg, k, limit, obj)
+                break
+            low = tok.low
+            if low in ("in", "of") and (last_was_pct or (k > j and toks[k - 1].low in self.set["stake_nouns"])):
+                k += 1
+                continue
+            last_was_pct = False
+            if low in self.set["stake_nouns"]:
+                obj.stake = True
+                k += 1
+                continue
+            if low in self.set["majority_words"]:
+                obj.majority = True
+            if low in self.deal_nouns:
+                obj.deal_noun = True
+            if low in stops:
+                break
+            if low in ("the", "this", "that"):
+                definite = True
+            if definite and low in self.set["descriptor_nouns"] and not (
+                k + 1 < limit and toks[k + 1].kind == "E"
+            ):
+                ref = self._recent_other(seg, j)
+                if ref is not None:
+                    obj.ents = [ref]
+                    obj.end = k + 1
+                    return obj
+            if (
+                seg.style == "normal"
+                and content == 0
+                and tok.kind == "w"
+                and tok.text[:1].islower()
+                and low not in self.vocab
+                and low not in self.set["fillers"]
+                and tok.text.isalnum()
+                and (k + 1 >= limit or toks[k + 1].kind != "w" or toks[k + 1].low in _STOP_PREPS)
+            ):
+                # "to acquire npm, the registry": a lower-case brand right after the verb
+                ent = _Ent(tok.text, False, tok.start, tok.end, tok.poss)
+                obj.ents = [ent]
+                obj.end = k + 1
+                return obj
+            if low not in self.set["fillers"]:
+                content += 1
+                last_content = low
+            k += 1
+            skipped += 1
+        if not obj.ents:
+            obj.end = k
+        return obj
+
+    def _take_object(self, seg: _Seg, k: int, limit: int, obj: _Obj) -> int:
+        toks = seg.toks
+        ent = toks[k].ent
+        assert ent is not None
+        # "India's Bharti Airtel", "Deutsche Telekom's T-Mobile": the possessed one is meant,
+        # but "SoftBank's Vision Fund" stays SoftBank when only the owner is watched.
+        if ent.possessive and k + 1 < limit and toks[k + 1].kind == "E":
+            nxt = toks[k + 1].ent
+            assert nxt is not None
+            if not (ent.watched and not nxt.watched and not seg.title):
+                obj.owner = ent
+                return self._take_object(seg, k + 1, limit, obj)
+        if (
+            obj.owner is not None
+            and ent.name.lower() in _NO_PARTY
+            and k + 1 < limit
+            and toks[k + 1].low in self.set["unit_nouns"]
+        ):
+            # "TikTok's U.S. business" is TikTok
+            obj.ents = [obj.owner]
+            obj.owner = None
+            obj.end = k + 2
+            return k + 2
+        if ent.possessive:
+            phrase, end = self._unit_phrase(seg, k + 1, limit)
+            if phrase is not None:
+                obj.owner = ent
+                obj.ents = [phrase]
+                obj.end = end
+                return end
+        # "Bethesda parent ZeniMax Media", "Cambridge chip designer ARM"
+        m = k + 1
+        while (
+            m < limit
+            and m - k <= 4
+            and toks[m].kind == "w"
+            and (toks[m].text[:1].islower() or (seg.style != "normal" and toks[m].low in self.vocab))
+        ):
+            m += 1
+        if (
+            m < limit
+            and m > k + 1
+            and toks[m].kind == "E"
+            and toks[m - 1].low in self.set["descriptor_nouns"]
+        ):
+            return self._take_object(seg, m, limit, obj)
+        # "Motorola handset unit" is Motorola; "China operations" is the unit itself
+        if k + 1 < limit and toks[k + 1].low in self.set["unit_nouns"] and toks[k + 1].low != "stake":
+            unit = _Ent(seg.text[ent.start : toks[k + 1].end], False, ent.start, toks[k + 1].end)
+            obj.ents = [unit]
+            obj.owner = obj.owner or None
+            obj.end = k + 2
+            return k + 2
+        group, end = self._group_right(seg, k, limit)
+        obj.ents = group
+        if end < limit and toks[end].low in self.set["stake_nouns"]:
+            obj.stake = True
+            end += 1
+        obj.end = end
+        return end
+
+    def _unit_phrase(self, seg: _Seg, k: int, limit: int) -> tuple[_Ent | None, int]:
+        """A lower-case phrase ending in a unit noun: "smartphone modem business"."""
+        toks = seg.toks
+        m = k
+        while m < limit and m - k < 5 and toks[m].kind == "w" and toks[m].low not in _STOP_PREPS:
+            if toks[m].low in self.set["unit_nouns"] and toks[m].low != "stake":
+                start = toks[k].start
+                while k < m and toks[k].low in self.set["fillers"]:
+                    k += 1
+                    start = toks[k].start
+                return _Ent(seg.text[start : toks[m].end], False, start, toks[m].end), m + 1
+            m += 1
+        return None, k
+
+    def _phrase_object(self, seg: _Seg, j: int, limit: int) -> tuple[_Ent | None, int]:
+        """A described thing with no name: "its pharmacies and clinics" up to the next preposition."""
+        toks = seg.toks
+        k = j
+        while k < limit and toks[k].kind == "w" and toks[k].low in self.set["fillers"]:
+            k += 1
+        m = k
+        while m < limit and toks[m].kind in ("w", "E") and toks[m].low not in (_STOP_PREPS - {"and"}):
+            if seg.brk[m]:
+                break
+            m += 1
+        if m == k or m - k > 5:
+            return None, j
+        start, end = toks[k].start, toks[m - 1].end
+        return _Ent(seg.text[start:end], False, start, end), m
+
+    def _recent_other(self, seg: _Seg, before: int) -> _Ent | None:
+        subject = self._subject(seg, before)
+        names = {e.name for e in subject}
+        for ent in seg.context:
+            if ent.name not in names and ent.name.lower() not in _NO_PARTY and ent.watched:
+                return ent
+        for k in range(before - 1, -1, -1):
+            ent = seg.toks[k].ent
+            if ent is not None and ent.name not in names and ent.name.lower() not in _NO_PARTY:
+                return ent
+        for ent in seg.context:
+            if ent.name not in names:
+                return ent
+        return None
+
+    def _after(self, seg: _Seg, start: int, limit: int, preps: Iterable[str]) -> tuple[list[_Ent], int]:
+        """Names after the first of `preps` found in [start, limit): "from Google and Fidelity"."""
+        toks = seg.toks
+        wanted = tuple(tuple(p.split()) for p in preps)
+        k = start
+        while k < limit:
+            if seg.brk[k]:
+                break
+            for words in wanted:
+                if tuple(t.low for t in toks[k : k + len(words)]) == words:
+                    obj = self._object(seg, k + len(words), limit, stop_at=_STOP_PREPS - {"and"})
+                    if obj.ents:
+                        return obj.ents, obj.end
+            k += 1
+        return [], start
+
+    def _compound_investors(self, seg: _Seg, a: int, b: int) -> list[_Ent]:
+        """ "Goldman-led", "SoftBank-backed": the name before the hyphen backs the round."""
+        out: list[_Ent] = []
+        toks = seg.toks
+        for k in range(a, min(b, len(toks) - 2)):
+            if toks[k].kind == "E" and toks[k + 1].text == "-" and toks[k + 2].low in ("led", "backed", "co-led"):
+                ent = toks[k].ent
+                assert ent is not None
+                out.append(ent)
+        return out
+
+    # -- extraction --
+
+    def _extract(self, seg: _Seg) -> list[_Cand]:
+        cands: list[_Cand] = []
+        consumed: list[tuple[int, int]] = []
+        for i, j, payload in seg.hits:
+            if isinstance(payload, _Verb):
+                if any(a <= i < b for a, b in consumed):
+                    continue
+                made = self._verb(seg, i, j, payload)
+                if made:
+                    cands.extend(made)
+                    consumed.append((i, max(c.span[1] for c in made)))
+        for i, j, payload in seg.hits:
+            if isinstance(payload, _Noun):
+                if any(a <= i < b for a, b in consumed):
+                    continue
+                made = self._noun(seg, i, j, payload.type)
+                if made:
+                    cands.extend(made)
+                    consumed.append((i, j))
+        return cands
+
+    def _verb(self, seg: _Seg, i: int, j: int, verb: _Verb) -> list[_Cand]:
+        handler = getattr(self, "_v_" + verb.frame, None)
+        if handler is None:
+            return []
+        _, limit = self._clause(seg, i)
+        out: list[_Cand] = handler(seg, i, j, limit, verb)
+        for c in out:
+            c.tense = self._tense(seg, i, verb)
+            c.frame = verb.frame
+        return out
+
+    def _tense(self, seg: _Seg, i: int, verb: _Verb) -> str:
+        toks = seg.toks
+        k = i - 1
+        while k >= 0 and toks[k].low in ("also", "now", "already", "just", "quietly", "officially", "finally"):
+            k -= 1
+        prev = toks[k].low if k >= 0 else ""
+        if verb.tense in ("past", "pp") and prev in ("has", "have", "had"):
+            return "perfect"
+        if prev in ("to", "will", "would", "won't"):
+            return "future"
+        if verb.tense == "ger" and prev in ("is", "are", "was", "were"):
+            return "progressive"
+        return verb.tense
+
+    def _cand(
+        self,
+        seg: _Seg,
+        etype: EventType,
+        roles: dict[str, list[_Ent]],
+        trigger: tuple[int, int],
+        end: int,
+        *,
+        amount: _Tok | None = None,
+        stake: float | None = None,
+        strong: bool = True,
+    ) -> _Cand:
+        starts = [trigger[0]]
+        for names in roles.values():
+            for ent in names:
+                for k, tok in enumerate(seg.toks):
+                    if tok.ent is ent:
+                        starts.append(k)
+                        break
+        return _Cand(etype, roles, seg, trigger, (min(starts), max(end, trigger[1])), amount=amount,
+                     stake=stake, strong=strong)
+
+    # verb frames: each returns candidate events for one trigger
+
+    def _passive_agent(self, seg: _Seg, j: int, limit: int, verb: _Verb) -> list[_Ent]:
+        if verb.tense not in ("past", "pp"):
+            return []
+        toks = seg.toks
+        k = j
+        while k < limit and (toks[k].kind == "$" or toks[k].low in self.set["fillers"]):
+            k += 1
+        if k < limit and toks[k].low == "by":
+            obj = self._object(seg, k + 1, limit)
+            return obj.ents
+        return []
+
+    def _v_buy(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        agent = self._passive_agent(seg, j, limit, verb)
+        if agent:
+            target = self._subject(seg, i)
+            if not target:
+                return []
+            return [self._cand(seg, "acquisition", {"acquirer": agent, "target": target}, (i, j), j + 1)]
+        subj = self._subject(seg, i, verb.tense)
+        obj = self._object(seg, j, limit)
+        if not subj or not obj.ents:
+            return []
+        if verb.lemma in ("take", "pick up", "nab", "scoop") and not obj.stake and not obj.majority:
+            if verb.lemma != "take" or seg.toks[j - 1].low not in ("over",):
+                return []
+        seller = []
+        if obj.owner is not None:
+            seller = [obj.owner]
+        from_ents, end = self._after(seg, obj.end, limit, ("from",))
+        if from_ents:
+            seller = from_ents
+        end = max(end, obj.end)
+        stake = obj.pct
+        if obj.stake and not obj.majority and (stake is None or stake <= 50):
+            return [
+                self._cand(seg, "investment", {"investor": subj, "target": [t]}, (i, j), end,
+                           amount=obj.amount, stake=stake)
+                for t in obj.ents
+            ]
+        out = []
+        for t in obj.ents:
+            roles = {"acquirer": subj, "target": [t]}
+            if seller:
+                roles["seller"] = seller
+            out.append(self._cand(seg, "acquisition", roles, (i, j), end, amount=obj.amount, stake=stake))
+        return out
+
+    def _v_pay(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        k = j
+        amount = None
+        while k < limit and k - j < 6:
+            if toks[k].kind == "$" and amount is None:
+                amount = toks[k]
+            if toks[k].kind == "E" or toks[k].low == "for":
+                break
+            k += 1
+        if k >= limit or toks[k].low != "for" or (amount is None and verb.lemma == "pay"):
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        obj = self._object(seg, k + 1, limit)
+        if not subj or not obj.ents:
+            return []
+        if amount is not None and self._tok_not_value(amount):
+            amount = None
+        if obj.stake and not obj.majority and (obj.pct is None or obj.pct <= 50):
+            return [self._cand(seg, "investment", {"investor": subj, "target": obj.ents}, (i, j), obj.end,
+                               amount=amount or obj.amount, stake=obj.pct)]
+        roles = {"acquirer": subj, "target": obj.ents}
+        if obj.owner is not None:
+            roles["seller"] = [obj.owner]
+        return [self._cand(seg, "acquisition", roles, (i, j), obj.end, amount=amount or obj.amount,
+                           stake=obj.pct)]
+
+    def _v_sell(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        agent = self._passive_agent(seg, j, limit, verb)
+        if agent:
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        if not subj:
+            return []
+        obj = self._object(seg, j, limit)
+        weak = verb.lemma in ("hand", "shed", "quit", "exit", "unwind", "dump stake")
+        if obj.ents and obj.owner is None and weak and not obj.stake:
+            unit = seg.toks[obj.end - 1].low in self.set["unit_nouns"] if obj.end > 0 else False
+            if not unit:
+                return []
+        target = obj.ents
+        end = obj.end
+        if not target:
+            phrase, end = self._phrase_object(seg, j, limit)
+            if phrase is None:
+                return []
+            last = seg.text[phrase.start : phrase.end].split()[-1].lower()
+            if weak and last not in self.set["unit_nouns"]:
+                return []
+            target = [phrase]
+        buyer, end2 = self._after(seg, end, limit, ("to",))
+        roles: dict[str, list[_Ent]] = {"seller": subj, "target": target}
+        if buyer:
+            roles["buyer"] = buyer
+        if any(t.name == s.name for t in target for s in subj):
+            return []
+        return [self._cand(seg, "divestiture", roles, (i, j), max(end, end2), amount=obj.amount, stake=obj.pct)]
+
+    def _v_merge(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        subj = self._subject(seg, i, verb.tense)
+        parties = list(subj)
+        with_ents, end = self._after(seg, j, limit, ("with", "into"))
+        parties += with_ents
+        if len(parties) < 2:
+            obj = self._object(seg, j, limit)
+            parties += obj.ents
+            end = max(end, obj.end)
+        if len(parties) < 2 and verb.lemma == "combine":
+            return []
+        if not parties:
+            return []
+        return [self._cand(seg, "merger", {"parties": _unique(parties)}, (i, j), max(end, j))]
+
+    def _v_invest(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        subj = self._subject(seg, i, verb.tense)
+        if verb.lemma == "back":
+            obj = self._object(seg, j, limit)
+            if not obj.ents or obj.deal_noun or any(e.possessive for e in obj.ents):
+                return []
+            target, end, amount = obj.ents, obj.end, obj.amount
+        else:
+            toks = seg.toks
+            k = j
+            amount = None
+            while k < limit and k - j < 6 and toks[k].low not in ("in", "into"):
+                if toks[k].kind == "$" and amount is None:
+                    amount = toks[k]
+                if toks[k].kind == "E":
+                    break
+                k += 1
+            if k < limit and toks[k].low in ("in", "into"):
+                k += 1
+            obj = self._object(seg, k, limit)
+            target, end = obj.ents, obj.end
+            amount = amount or obj.amount
+            if not target and amount is not None:
+                ref = self._recent_other(seg, i)
+                target = [ref] if ref is not None else []
+        if not subj or not target:
+            return []
+        funding = self._has_word(seg, i, limit, self.funding_nouns - {"funds", "round"}) or self._has_word(
+            seg, i, limit, {"round", "series"}
+        )
+        if funding:
+            return [self._cand(seg, "funding", {"target": target, "investors": subj}, (i, j), end, amount=amount)]
+        return [self._cand(seg, "investment", {"investor": subj, "target": target}, (i, j), end, amount=amount,
+                           stake=obj.pct)]
+
+    def _v_put(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        if verb.lemma == "commit" and j < limit and toks[j].low == "to":
+            return []
+        k = j
+        amount = None
+        while k < limit and k - j < 4 and amount is None:
+            if toks[k].kind == "$":
+                amount = toks[k]
+            k += 1
+        if amount is None:
+            return []
+        while k < limit and k - j < 8 and toks[k].low not in ("into", "in", "to"):
+            k += 1
+        if k >= limit:
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        obj = self._object(seg, k + 1, limit)
+        if not subj or not obj.ents:
+            return []
+        pct = obj.pct
+        if pct is None:
+            pct = self._stake_near(seg, obj.end, limit)
+        return [self._cand(seg, "investment", {"investor": subj, "target": obj.ents}, (i, j), obj.end,
+                           amount=amount, stake=pct)]
+
+    def _stake_near(self, seg: _Seg, start: int, limit: int) -> float | None:
+        toks = seg.toks
+        for k in range(start, min(limit, start + 8)):
+            if toks[k].kind == "%" and k + 1 < len(toks) and toks[k + 1].low in self.set["stake_nouns"] | {"of"}:
+                return toks[k].pct
+        return None
+
+    def _v_spend(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        k = j
+        amount = None
+        while k < limit and k - j < 4:
+            if toks[k].kind == "$":
+                amount = toks[k]
+            if toks[k].low == "on":
+                break
+            k += 1
+        if amount is None or k >= limit or toks[k].low != "on":
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        obj = self._object(seg, k + 1, limit)
+        if not subj or not obj.ents:
+            return []
+        return [self._cand(seg, "partnership", {"parties": _unique(subj + obj.ents)}, (i, j), obj.end,
+                           amount=amount)]
+
+    def _funding_amount(self, seg: _Seg, j: int, limit: int) -> tuple[_Tok | None, int, bool]:
+        """The raise right after a funding verb, and whether funding words follow it."""
+        toks = seg.toks
+        k = j
+        amount = None
+        funding_word = False
+        while k < limit and k - j < 5:
+            tok = toks[k]
+            if tok.kind == "$" and amount is None:
+                if not self._not_value(seg, k):
+                    amount = tok
+                k += 1
+                continue
+            if tok.low in self.funding_nouns or tok.low in ("capital", "money", "cash", "series"):
+                funding_word = True
+                break
+            if tok.low in self.set["stake_nouns"]:
+                return None, k, False
+            if tok.kind == "E" or (tok.low in _STOP_PREPS and tok.low not in ("in", "of")):
+                break
+            k += 1
+        for m in range(k, min(limit, k + 4)):
+            if toks[m].low in self.funding_nouns or toks[m].low == "series":
+                funding_word = True
+        return amount, k, funding_word
+
+    def _v_raise(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        if verb.lemma in ("debut", "emerge", "launch"):
+            k = j
+            while k < limit and toks[k].low not in ("with",) and k - j < 4:
+                k += 1
+            if k >= limit:
+                return []
+            amount, end, funding_word = self._funding_amount(seg, k + 1, limit)
+            if amount is None or not funding_word:
+                return []
+        else:
+            amount, end, funding_word = self._funding_amount(seg, j, limit)
+            m = j
+            while m < limit and toks[m].low in ("its", "their", "his", "her", "the", "a"):
+                m += 1
+            if verb.lemma == "raise" and m < limit and toks[m].low in self.set["stake_nouns"]:
+                obj = self._object(seg, m, limit)
+                subj = self._subject(seg, i, verb.tense)
+                if not subj or not obj.ents:
+                    return []
+                pct = obj.pct
+                end = obj.end
+                if end + 1 < limit and toks[end].low == "to" and toks[end + 1].kind == "%":
+                    pct = toks[end + 1].pct
+                    end += 2
+                etype: EventType = "acquisition" if pct is not None and pct > 50 else "investment"
+                first = "acquirer" if etype == "acquisition" else "investor"
+                return [self._cand(seg, etype, {first: subj, "target": obj.ents}, (i, j), end, stake=pct)]
+            if verb.lemma == "close" and not funding_word:
+                return []
+            if amount is None and not funding_word:
+                return []
+            if amount is not None and not funding_word and verb.lemma != "raise":
+                return []
+        subj = self._subject(seg, i, verb.tense)
+        if not subj:
+            return []
+        investors, end2 = self._after(seg, end, limit, ("from", "led by", "co-led by", "backed by", "including"))
+        investors = investors + self._compound_investors(seg, i, limit)
+        roles: dict[str, list[_Ent]] = {"target": subj[:1]}
+        if investors:
+            roles["investors"] = _unique(investors)
+        return [self._cand(seg, "funding", roles, (i, j), max(end, end2), amount=amount)]
+
+    def _v_receive(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        amount, end, funding_word = self._funding_amount(seg, j, limit)
+        if amount is None:
+            return []
+        for m in range(j, min(limit, end + 4)):
+            if toks[m].low in self.partnership_nouns or toks[m].low in ("order", "orders", "deal", "contract"):
+                return []
+        investors, end2 = self._after(seg, end, limit, ("from", "led by", "backed by"))
+        investors = investors + self._compound_investors(seg, i, limit)
+        if not investors and not funding_word and self._has_word(seg, i, limit, _NOT_FUNDING):
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        if not subj:
+            return []
+        roles: dict[str, list[_Ent]] = {"target": subj[:1]}
+        if investors:
+            roles["investors"] = _unique(investors)
+        return [self._cand(seg, "funding", roles, (i, j), max(end, end2), amount=amount)]
+
+    def _v_lead(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        k = j
+        amount = None
+        found = False
+        while k < limit and k - j < 7:
+            tok = toks[k]
+            if tok.kind == "$" and amount is None:
+                amount = tok
+            if tok.low in self.funding_nouns or tok.low == "series":
+                found = True
+            if tok.kind == "E" and not (tok.ent and tok.ent.possessive):
+                break
+            if tok.low in ("in", "for", "into", "of") and found:
+                break
+            k += 1
+        if not found:
+            return []
+        agent = self._passive_agent(seg, j, limit, verb)
+        if agent:
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        if not subj:
+            return []
+        target: list[_Ent] = []
+        for m in range(j, k):
+            ent = toks[m].ent
+            if ent is not None and ent.possessive:
+                nxt = toks[m + 1].ent if m + 1 < len(toks) else None
+                target = [nxt] if nxt is not None else [ent]
+        end = k
+        if not target and k < limit and toks[k].low in ("in", "for", "into", "of"):
+            obj = self._object(seg, k + 1, limit)
+            target, end = obj.ents, obj.end
+        elif not target and k < limit and toks[k].kind == "E":
+            obj = self._object(seg, k, limit)
+            target, end = obj.ents, obj.end
+        roles: dict[str, list[_Ent]] = {"investors": subj}
+        if target:
+            roles["target"] = target
+        return [self._cand(seg, "funding", roles, (i, j), end, amount=amount)]
+
+    def _v_partner(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        if verb.lemma in ("work", "team", "ally", "collaborate", "reunite") and not (
+            j < limit and toks[j].low in ("with", "up", "together")
+        ):
+            return []
+        if verb.lemma == "partner" and j < len(toks) and toks[j].low in ("of", "in", "at", "'s"):
+            return []
+        if i > 0 and toks[i - 1].low in ("a", "the", "its", "their", "as", "key", "strategic"):
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        with_ents, end = self._after(seg, j, limit, ("with",))
+        parties = _unique(subj + with_ents)
+        return [self._cand(seg, "partnership", {"parties": parties}, (i, j), max(end, j))] if parties else []
+
+    def _v_engage(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        if verb.tense in ("past", "pp") and i > 0 and toks[i - 1].kind == "E" and not self._passive_agent(
+            seg, j, limit, verb
+        ):
+            pass
+        elif verb.tense in ("past", "pp") and self._passive_agent(seg, j, limit, verb):
+            return []
+        k = j
+        while k < limit and toks[k].kind == "w" and toks[k].low in self.set["fillers"] and k - j < 3:
+            k += 1
+        if k >= limit or toks[k].kind != "E":
+            return []
+        ent = toks[k].ent
+        assert ent is not None
+        if ent.possessive:
+            return []
+        group, end = self._group_right(seg, k, limit)
+        # "taps X as CEO": a person, not a supplier
+        m = end
+        while m < min(limit + 3, len(toks)) and m < end + 3:
+            if toks[m].low in ("ceo", "chief", "chairman", "chair", "president", "head", "cfo", "cto", "coo",
+                               "director", "executive", "boss", "lead", "leader"):
+                return []
+            m += 1
+        if end < len(toks) and toks[end].low in self.deal_nouns:
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        if not subj:
+            return []
+        return [self._cand(seg, "partnership", {"parties": _unique(subj + [g])}, (i, j), end) for g in group]
+
+    def _v_award(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        if j >= limit or toks[j].kind != "E":
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        group, end = self._group_right(seg, j, limit)
+        amount = None
+        found = False
+        for m in range(end, min(limit, end + 7)):
+            if toks[m].kind == "$" and amount is None:
+                amount = toks[m]
+            if toks[m].low in self.partnership_nouns or toks[m].low in ("deal", "order", "contract"):
+                found = True
+                end = m + 1
+                break
+        if not subj or not found:
+            return []
+        return [self._cand(seg, "partnership", {"parties": _unique(subj + [g])}, (i, j), end, amount=amount)
+                for g in group]
+
+    def _v_win(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        amount = None
+        found = -1
+        for m in range(j, min(limit, j + 8)):
+            if toks[m].kind == "$" and amount is None:
+                amount = toks[m]
+            if toks[m].low in ("contract", "contracts", "deal", "order", "orders", "deals", "partnership", "pact"):
+                found = m
+                break
+            if toks[m].kind == "E":
+                break
+        if found < 0:
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        other, end = self._after(seg, found + 1, limit, ("from", "with", "by"))
+        if not subj or not other:
+            return []
+        return [self._cand(seg, "partnership", {"parties": _unique(subj + other)}, (i, j), end, amount=amount)]
+
+    def _v_appoint(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        if j >= limit or toks[j].kind != "E":
+            return []
+        ent = toks[j].ent
+        assert ent is not None
+        words = [t.low for t in toks[j + 1 : min(limit, j + 6)]]
+        if not words or words[0] not in ("its", "their", "the", "as"):
+            return []
+        if not any(w in ("default", "exclusive", "preferred", "primary", "official", "sole", "main") for w in words) and not any(
+            w in ("provider", "partner", "supplier", "vendor") for w in words
+        ):
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        if not subj:
+            return []
+        return [self._cand(seg, "partnership", {"parties": _unique(subj + [ent])}, (i, j), j + 1)]
+
+    def _v_drop(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        subj = self._subject(seg, i, verb.tense)
+        if not subj:
+            return []
+        if verb.lemma == "pull":
+            other, end = self._after(seg, j, limit, ("from", "out of"))
+            if not other:
+                return []
+            return [self._cand(seg, "partnership_end", {"parties": _unique(subj + other)}, (i, j), end)]
+        k = j
+        while k < limit and toks[k].kind == "w" and toks[k].low in self.set["fillers"] and k - j < 3:
+            k += 1
+        if verb.lemma == "phase out" and k < limit and toks[k].low in self.set["relationship_nouns"]:
+            other, end = self._after(seg, k, limit, ("with",))
+            if other:
+                return [self._cand(seg, "partnership_end", {"parties": _unique(subj + other)}, (i, j), end)]
+        if k >= limit or toks[k].kind != "E":
+            return []
+        ent = toks[k].ent
+        assert ent is not None
+        group, end = self._group_right(seg, k, limit)
+        if end < len(toks) and (toks[end].low in self.deal_nouns or toks[end].low in self.funding_nouns):
+            return []
+        if ent.possessive:
+            return []
+        if verb.lemma == "abandon" and self._deal_talk(seg):
+            return []
+        return [self._cand(seg, "partnership_end", {"parties": _unique(subj + [g])}, (i, j), end) for g in group]
+
+    def _v_stop(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        if j >= limit or toks[j].low not in self.set["stop_gerunds"]:
+            if j < limit and toks[j].low in ("business", "work", "ties", "shipments", "sales", "supplies"):
+                other, end = self._after(seg, j, limit, ("with", "to"))
+                subj = self._subject(seg, i, verb.tense)
+                if subj and other:
+                    return [self._cand(seg, "partnership_end", {"parties": _unique(subj + other)}, (i, j), end)]
+            return []
+        k = j + 1
+        while k < limit and k - j < 5 and toks[k].kind != "E":
+            if toks[k].low in _STOP_PREPS:
+                break
+            k += 1
+        if k >= limit or toks[k].kind != "E":
+            other, end = self._after(seg, j + 1, limit, ("from", "with", "to"))
+            if not other:
+                return []
+        else:
+            obj = self._object(seg, k, limit)
+            other, end = obj.ents, obj.end
+            if obj.owner is not None:
+                other = [obj.owner]
+        subj = self._subject(seg, i, verb.tense)
+        if not subj or not other:
+            return []
+        return [self._cand(seg, "partnership_end", {"parties": _unique(subj + other)}, (i, j), end)]
+
+    def _v_cut(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        other, end = self._after(seg, j, min(limit, j + 6), ("with", "from"))
+        if not other:
+            return []
+        toks = seg.toks
+        if end < len(toks) and toks[end].low in self.deal_nouns:
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        if not subj:
+            return []
+        return [self._cand(seg, "partnership_end", {"parties": _unique(subj + other)}, (i, j), end)]
+
+    def _v_end(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        k = j
+        pre: list[_Ent] = []
+        noun = -1
+        while k < limit and k - j < 7:
+            tok = toks[k]
+            if tok.kind == "E":
+                ent = tok.ent
+                assert ent is not None
+                pre.append(ent)
+            elif tok.kind == "$":
+                return []
+            elif tok.low in self.dispute_nouns or tok.low in self.set["relationship_nouns"]:
+                noun = k
+                if not (k + 1 < limit and toks[k + 1].low in self.set["relationship_nouns"]):
+                    break
+            elif tok.low in self.deal_nouns - {"deal", "agreement", "deals", "agreements"}:
+                return []
+            elif tok.low in _STOP_PREPS and tok.low != "and":
+                break
+            k += 1
+        if noun < 0:
+            return []
+        dispute = toks[noun].low in self.dispute_nouns
+        if verb.lemma in ("resolve", "settle") and not dispute:
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        other, end = self._after(seg, noun + 1, limit, ("with", "between"))
+        parties = _unique(subj + pre + other)
+        if not parties:
+            return []
+        if len(parties) < 2:
+            parties = _unique(parties + self._others_in_clause(seg, i, parties))
+        etype: EventType = "partnership" if dispute else "partnership_end"
+        return [self._cand(seg, etype, {"parties": parties}, (i, j), max(end, noun + 1))]
+
+    def _v_lapse(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        a, _ = self._clause(seg, i)
+        noun = -1
+        for k in range(i - 1, max(a, i - 4) - 1, -1):
+            if toks[k].low in self.set["relationship_nouns"] or toks[k].low in ("venture", "jv", "deal"):
+                noun = k
+                break
+        if noun < 0 and toks[i - 1].low not in ("will", "to") if i > 0 else True:
+            return []
+        if noun >= 0 and toks[noun].low in self.deal_nouns - {"deal", "deals"}:
+            return []
+        parties = [t.ent for t in toks if t.ent is not None and t.ent.name.lower() not in _NO_PARTY]
+        parties = _unique(parties)
+        if len(parties) < 2 and seg.context:
+            parties = _unique(parties + self._context_group(seg))
+        if not parties:
+            return []
+        return [self._cand(seg, "partnership_end", {"parties": parties}, (i, j), j)]
+
+    def _v_switch(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        subj = self._subject(seg, i, verb.tense)
+        if not subj:
+            return []
+        old, end1 = self._after(seg, j, limit, ("from", "away from"))
+        new, end2 = self._after(seg, max(j, end1), limit, ("to",))
+        if verb.lemma in ("move", "shift", "jump") and not old:
+            return []
+        out: list[_Cand] = []
+        if old:
+            out.append(self._cand(seg, "partnership_end", {"parties": _unique(subj + old)}, (i, j), end1))
+        if new:
+            out.append(self._cand(seg, "partnership", {"parties": _unique(subj + new)}, (i, j), end2))
+        for c in out:
+            c.status_hint = "completed" if verb.tense in ("pres", "past") else None
+        return out
+
+    def _v_replace(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        subj = self._subject(seg, i, verb.tense)
+        if j >= len(toks) or toks[j].kind != "E" or not subj:
+            return []
+        old = toks[j].ent
+        assert old is not None
+        k = j + 1
+        customer: list[_Ent] = []
+        if k < len(toks) and toks[k].low == "as" and k + 1 < len(toks) and toks[k + 1].kind == "E":
+            owner = toks[k + 1].ent
+            assert owner is not None
+            if owner.possessive:
+                customer = [owner]
+        if customer:
+            return [
+                self._cand(seg, "partnership_end", {"parties": _unique(customer + [old])}, (i, j), k + 2),
+                self._cand(seg, "partnership", {"parties": _unique(customer + subj)}, (i, j), k + 2),
+            ]
+        new, end = self._after(seg, k, limit, ("with",))
+        if new:
+            return [
+                self._cand(seg, "partnership_end", {"parties": _unique(subj + [old])}, (i, j), end),
+                self._cand(seg, "partnership", {"parties": _unique(subj + new)}, (i, j), end),
+            ]
+        return []
+
+    def _v_abandon(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        k = j
+        while k < limit and toks[k].kind == "w" and toks[k].low in self.set["fillers"] and k - j < 3:
+            k += 1
+        if k >= limit or toks[k].kind != "E":
+            return []
+        ent = toks[k].ent
+        assert ent is not None
+        if ent.possessive or (k + 1 < len(toks) and toks[k + 1].low in self.deal_nouns):
+            return []
+        kind = self._deal_talk(seg)
+        if kind is None:
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        if not subj:
+            return []
+        if verb.lemma in ("reject", "rebuff", "spurn", "turn down"):
+            roles = {"acquirer": [ent], "target": subj}
+        else:
+            roles = {"acquirer": subj, "target": [ent]}
+        if kind == "merger":
+            roles = {"parties": _unique(subj + [ent])}
+        c = self._cand(seg, kind, roles, (i, j), k + 1)
+        c.status_hint = "terminated"
+        return [c]
+
+    def _v_belong(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        target = self._subject(seg, i, verb.tense)
+        obj = self._object(seg, j, limit)
+        if not target or not obj.ents:
+            return []
+        c = self._cand(seg, "acquisition", {"acquirer": obj.ents, "target": target}, (i, j), obj.end)
+        c.status_hint = "completed"
+        return [c]
+
+    _PRODUCT_VERBS = frozenset(
+        {"design", "designs", "designed", "build", "builds", "built", "make", "makes", "made", "ship", "ships",
+         "shipped", "launch", "launches", "launched", "release", "releases", "released", "produce", "produces",
+         "sell", "sells", "develop", "develops", "run", "runs"}
+    )
+
+    def _v_forgo(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        a, _ = self._clause(seg, i)
+        if not self._has_word(seg, a, i, self._PRODUCT_VERBS):
+            return []
+        obj = self._object(seg, j, limit)
+        subj = self._subject(seg, i, verb.tense)
+        ents = [e for e in subj if all(e is not o for o in obj.ents)]
+        for k in range(a, i):
+            ent = seg.toks[k].ent
+            if ent is not None and ent.name.lower() not in _NO_PARTY:
+                ents = [ent]
+                break
+        if not ents or not obj.ents:
+            return []
+        return [self._cand(seg, "partnership_end", {"parties": _unique(ents + obj.ents[:1])}, (i, j), obj.end)]
+
+    def _v_bet(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        k = j
+        amount = None
+        while k < limit and k - j < 6 and toks[k].low != "on":
+            if toks[k].kind == "$":
+                amount = toks[k]
+            k += 1
+        if k >= limit:
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        obj = self._object(seg, k + 1, limit)
+        if not subj or not obj.ents:
+            return []
+        target = [obj.owner] if obj.owner is not None and obj.owner.watched else obj.ents
+        if amount is not None:
+            return [self._cand(seg, "investment", {"investor": subj, "target": target}, (i, j), obj.end,
+                               amount=amount)]
+        return [self._cand(seg, "partnership", {"parties": _unique(subj + target)}, (i, j), obj.end)]
+
+    _VENTURE_WORDS = frozenset(
+        {"company", "venture", "jv", "alliance", "partnership", "consortium", "coalition", "entity", "firm",
+         "group", "joint"}
+    )
+
+    def _v_form(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        subj = self._subject(seg, i, verb.tense)
+        if not subj:
+            return []
+        window = range(j, min(limit, j + 6))
+        venture = any(toks[k].low in self._VENTURE_WORDS for k in window)
+        with_ents, end = self._after(seg, j, limit, ("with",))
+        if any(toks[k].kind == "E" for k in range(j, min(limit, j + 2))):
+            return []
+        if venture and len(subj) >= 2 and not with_ents:
+            return [self._cand(seg, "partnership", {"parties": _unique(subj)}, (i, j), j + 1)]
+        if with_ents and (venture or verb.lemma in ("launch", "unveil", "introduce", "roll out", "debut")):
+            if self._has_word(seg, j, end, ("$",)) or any(toks[k].kind == "$" for k in range(j, end)):
+                return []
+            return [self._cand(seg, "partnership", {"parties": _unique(subj + with_ents)}, (i, j), end)]
+        return []
+
+    def _deal_talk(self, seg: _Seg) -> EventType | None:
+        lows = {t.low for t in seg.toks}
+        if lows & {"merger", "merge", "merging"}:
+            return "merger"
+        if lows & {"bid", "offer", "takeover", "acquisition", "deal", "purchase", "buy", "buyout", "approach"}:
+            return "acquisition"
+        return None
+
+    # noun frames
+
+    def _noun(self, seg: _Seg, i: int, j: int, kind: str) -> list[_Cand]:
+        toks = seg.toks
+        a, b = self._clause(seg, i)
+        if kind == "dispute":
+            return []
+        # left of the noun: "Zoom's $14.7B", "$34 billion Red Hat", "T-Mobile-Sprint"
+        poss: _Ent | None = None
+        pre: list[_Ent] = []
+        amount: _Tok | None = None
+        modifiers: list[str] = []
+        k = i - 1
+        while k >= a and i - k <= 6:
+            tok = toks[k]
+            if tok.kind == "$":
+                amount = amount or tok
+            elif tok.kind == "E":
+                ent = tok.ent
+                assert ent is not None
+                if ent.possessive:
+                    poss = ent
+                    break
+                if pre and not (k + 1 < len(toks) and toks[k + 1].text == "-"):
+                    break
+                pre.insert(0, ent)
+                if k > a and toks[k - 1].text == "-" and k - 2 >= a and toks[k - 2].kind == "E":
+                    k -= 1
+                    continue
+            elif tok.kind == "w" and (tok.text[:1].islower() or seg.style != "normal") and tok.low not in _AUX:
+                if tok.low in _STOP_PREPS or tok.low in self.deal_nouns:
+                    break
+                if not (
+                    tok.low in self.set["partnership_modifiers"]
+                    or tok.low in self.set["fillers"]
+                    or "-" in tok.low
+                    or tok.low not in self.vocab
+                ):
+                    break
+                modifiers.append(tok.low)
+            elif tok.kind == "%":
+                pass
+            elif tok.text == "-" and toks[k - 1].kind == "E" if k > a else False:
+                pass
+            else:
+                break
+            k -= 1
+        left_edge = k
+        subj_region_end = min(left_edge + 1, i)
+        subj = self._first_group(seg, a, subj_region_end) if subj_region_end > a else []
+        if not subj:
+            for k2 in range(a, subj_region_end):
+                low = toks[k2].low
+                if low in _PRONOUNS:
+                    subj = self._sentence_subject(seg, k2, plural=low == "they")
+                    break
+                if low in _GROUP_REFS and seg.context:
+                    subj = self._context_group(seg)
+                    break
+        subj = [e for e in subj if e is not poss and e not in pre]
+        # right of the noun
+        post_of: list[_Ent] = []
+        agent: list[_Ent] = []
+        partner: list[_Ent] = []
+        buyer: list[_Ent] = []
+        stake = None
+        end = j
+        m = j
+        owner: _Ent | None = None
+        if m < b and toks[m].kind == "$":
+            amount = amount or toks[m]
+            m += 1
+        while m < b and m - j <= 2 and toks[m].low in ("worth", "valued", "at", "of", "about", "around", "up", "to"):
+            if toks[m].low in ("of", "to") and m + 1 < b and toks[m + 1].kind == "E":
+                break
+            m += 1
+            if m < b and toks[m].kind == "$":
+                amount = amount or toks[m]
+                m += 1
+        if m < b:
+            word = toks[m].low
+            if word in ("of", "for", "in", "into", "on"):
+                obj = self._object(seg, m + 1, b)
+                post_of, end = obj.ents, obj.end
+                owner = obj.owner
+                stake = obj.pct if obj.stake else None
+                if obj.stake and kind in ("deal", "acquisition") and not obj.majority:
+                    kind = "investment"
+                amount = amount or obj.amount
+            elif word in ("from", "by"):
+                agent, end = self._after(seg, m, b, (word,))
+            elif word in ("with", "between", "among"):
+                partner, end = self._after(seg, m, b, (word,))
+            elif word == "to" and kind in ("divestiture", "partnership"):
+                buyer, end = self._after(seg, m, b, ("to",))
+        if kind == "deal" and m < b and toks[m].low == "to":
+            return []
+        # a second phrase: "sale of Asda to Sainsbury's", "offer for X from Y"
+        if end < b:
+            if not agent:
+                agent2, e2 = self._after(seg, end, min(b, end + 3), ("from", "by"))
+                if agent2:
+                    agent, end = agent2, e2
+            if not buyer and kind == "divestiture":
+                buyer, end = self._after(seg, end, min(b, end + 3), ("to",))
+        verb_before = toks[left_edge].low if left_edge >= a else ""
+        etype = self._noun_type(kind, modifiers, pre, post_of, amount, partner, seg, i, j)
+        if etype is None:
+            return []
+        strong = not (kind == "deal" and etype == "partnership")
+        out: list[_Cand] = []
+        if etype in ("merger", "partnership"):
+            parties = _unique(
+                ([poss] if poss else []) + pre + post_of + partner + agent + buyer
+            )
+            if len(parties) < 2:
+                parties = _unique(subj + parties)
+            if len(parties) < 2:
+                parties = _unique(parties + self._others_in_clause(seg, i, parties))
+            if not parties and etype == "merger":
+                return []
+            if etype == "partnership" and len(parties) < 2 and kind == "deal":
+                return []
+            out.append(self._cand(seg, etype, {"parties": parties}, (i, j), end, amount=amount, strong=strong))
+        elif etype in ("acquisition", "investment"):
+            first, second = ("acquirer", "target") if etype == "acquisition" else ("investor", "target")
+            actor: list[_Ent] = []
+            target: list[_Ent] = post_of or pre
+            if poss is not None:
+                actor = [poss]
+                if verb_before in ("joins", "join", "joined") and subj:
+                    actor = _unique(actor + subj)
+            elif agent:
+                actor = agent
+            elif subj:
+                actor = subj
+            if not post_of and not pre and actor is not subj and subj:
+                target = subj
+            if toks[i].low in ("sale", "sale talks") or (toks[i].low == "sale" and partner):
+                target, actor = (subj or target), (partner or actor)
+            if partner and not target and actor:
+                target = partner
+            if not target and actor:
+                target = self._between(seg, actor, a, i)
+            if not actor or not target:
+                return []
+            if {e.name for e in actor} & {e.name for e in target}:
+                return []
+            if etype == "acquisition" and agent and len(agent) > 1 and poss is None:
+                for ag in agent:
+                    out.append(self._cand(seg, etype, {first: [ag], second: target}, (i, j), end, amount=amount,
+                                          stake=stake))
+            else:
+                roles = {first: actor, second: target}
+                if owner is not None and etype == "acquisition":
+                    roles["seller"] = [owner]
+                out.append(self._cand(seg, etype, roles, (i, j), end, amount=amount, stake=stake))
+        elif etype == "divestiture":
+            seller = [poss] if poss else subj
+            target = post_of or pre
+            if not target and seller:
+                target = self._between(seg, seller, a, i)
+            if not seller or not target:
+                return []
+            roles = {"seller": seller, "target": target}
+            if buyer:
+                roles["buyer"] = buyer
+            out.append(self._cand(seg, etype, roles, (i, j), end, amount=amount))
+        elif etype == "funding":
+            target = post_of or ([poss] if poss else []) or pre or subj
+            investors = agent + self._compound_investors(seg, a, b)
+            if verb_before in ("leads", "lead", "led", "joins", "join", "joined", "co-leads") and subj:
+                investors = subj + investors
+                target = post_of or ([poss] if poss else []) or pre
+            if not target:
+                return []
+            roles = {"target": target[:1]}
+            if investors:
+                roles["investors"] = _unique(investors)
+            out.append(self._cand(seg, etype, roles, (i, j), end, amount=amount))
+        return out
+
+    def _noun_type(
+        self,
+        kind: str,
+        modifiers: list[str],
+        pre: list[_Ent],
+        post: list[_Ent],
+        amount: _Tok | None,
+        partner: list[_Ent],
+        seg: _Seg,
+        i: int,
+        j: int,
+    ) -> EventType | None:
+        if kind in ("acquisition", "merger", "investment", "funding", "divestiture", "partnership"):
+            if kind == "partnership" and seg.toks[i].low in ("partner", "partners") and not partner:
+                return None
+            return kind  # type: ignore[return-value]
+        # generic "deal", "agreement", "talks"
+        if any(m in self.set["partnership_modifiers"] for m in modifiers):
+            return "partnership"
+        word = seg.toks[i].low
+        if word in ("talks", "negotiations", "discussions", "terms"):
+            return "partnership" if partner else None
+        if post and j < len(seg.toks) and seg.toks[j].low == "for":
+            return "acquisition"
+        if amount is not None and (pre or post) and amount.money is not None and amount.money.value >= 1e8:
+            return "acquisition"
+        if partner:
+            return "partnership"
+        return None
+
+    def _between(self, seg: _Seg, actor: list[_Ent], a: int, b: int) -> list[_Ent]:
+        names = {e.name for e in actor}
+        for k in range(max(a, 0), b):
+            ent = seg.toks[k].ent
+            if ent is not None and ent.name not in names and ent.name.lower() not in _NO_PARTY:
+                return [ent]
+        return []
+
+    def _others_in_clause(self, seg: _Seg, i: int, have: list[_Ent]) -> list[_Ent]:
+        a, b = self._clause(seg, i)
+        names = {e.name for e in have}
+        watched: list[_Ent] = []
+        other: list[_Ent] = []
+        for k in range(a, b):
+            ent = seg.toks[k].ent
+            if ent is None or ent.name in names or ent.name.lower() in _NO_PARTY:
+                continue
+            (watched if ent.watched else other).append(ent)
+        return (watched or other)[:2]
+
+    def _has_word(self, seg: _Seg, a: int, b: int, words: Iterable[str]) -> bool:
+        wanted = set(words)
+        return any(seg.toks[k].low in wanted for k in range(a, min(b, len(seg.toks))))
+
+    # -- amounts --
+
+    def _tok_not_value(self, tok: _Tok, funding: bool = False) -> bool:
+        return tok.where is not None and self._not_value(tok.where, tok.idx, funding)
+
+    def _not_value(self, seg: _Seg, k: int, funding: bool = False) -> bool:
+        """True when the money at token k is a valuation, a price per share, revenue or a fee."""
+        toks = seg.toks
+        before = " " + " ".join(t.low for t in toks[max(0, k - 3) : k])
+        after = " ".join(t.low for t in toks[k + 1 : k + 4]) + " "
+        for phrase in self.set["amount_not_value_before"]:
+            if before.endswith(" " + phrase) and (funding or phrase != "valued at"):
+                return True
+        if funding and ("valu" in before or "at" == (toks[k - 1].low if k > 0 else "")):
+            return True
+        return any(after.startswith(phrase + " ") for phrase in self.set["amount_not_value_after"])
+
+    _FOR_FILLERS = frozenset(
+        {"about", "roughly", "nearly", "almost", "around", "some", "over", "more", "than", "up", "to", "as", "much",
+         "an", "estimated", "approximately", "just", "under", "at", "least", "a", "reported"}
+    )
+    _DEAL_WORDS = frozenset(
+        {"deal", "purchase", "acquisition", "takeover", "merger", "transaction", "agreement", "offer", "bid",
+         "sale", "buyout", "investment", "combination"}
+    )
+    _ROUND_WORDS = frozenset({"round", "funding", "raise", "financing", "investment", "series"})
+
+    def _assign_amounts(self, cands: list[_Cand], summary: Sequence[_Seg]) -> None:
+        """Give each event at most one money figure, and each figure to one event (or one trigger)."""
+        used: dict[int, tuple[int, int]] = {}
+        chosen: dict[int, _Tok] = {}
+
+        def free(tok: _Tok, c: _Cand) -> bool:
+            owner = used.get(id(tok))
+            return owner is None or owner == c.trigger
+
+        for c in cands:
+            tok = c.amount
+            if tok is not None and free(tok, c) and not self._tok_not_value(tok, c.type == "funding"):
+                chosen[id(c)] = tok
+                used[id(tok)] = c.trigger
+        for c in cands:
+            if id(c) in chosen:
+                continue
+            found = self._window_amount(c, free)
+            if found is not None:
+                chosen[id(c)] = found
+                used[id(found)] = c.trigger
+        for c in cands:
+            if id(c) in chosen or c.type in ("partnership", "partnership_end") or not c.seg.title:
+                continue
+            found = self._summary_amount(c, summary, free)
+            if found is not None:
+                chosen[id(c)] = found
+                used[id(found)] = c.trigger
+        for c in cands:
+            c.amount = chosen.get(id(c))
+
+    def _window_amount(self, c: _Cand, free: Callable[[_Tok, _Cand], bool]) -> _Tok | None:
+        seg = c.seg
+        toks = seg.toks
+        funding = c.type == "funding"
+        a, b = self._clause(seg, c.trigger[0])
+        lo = max(a, min(c.span[0], c.trigger[0]) - 3)
+        hi = min(b, max(c.span[1], c.trigger[1]) + 4)
+        for k in range(lo, hi):
+            tok = toks[k]
+            if tok.kind == "$" and free(tok, c) and not self._not_value(seg, k, funding):
+                return tok
+        if c.type in ("partnership", "partnership_end"):
+            return None
+        # "... for about $2 billion" later in the clause
+        for k in range(max(hi, c.trigger[1]), b):
+            if toks[k].low == "for":
+                m = k + 1
+                while m < b and toks[m].low in self._FOR_FILLERS:
+                    m += 1
+                if m < b and toks[m].kind == "$" and free(toks[m], c) and not self._not_value(seg, m, funding):
+                    return toks[m]
+        return None
+
+    def _summary_amount(self, c: _Cand, summary: Sequence[_Seg], free: Callable[[_Tok, _Cand], bool]) -> _Tok | None:
+        """ "The $27.7 billion deal closed ...": a summary figure named as the deal's value."""
+        nouns = self._ROUND_WORDS if c.type == "funding" else self._DEAL_WORDS
+        for seg in summary:
+            toks = seg.toks
+            for k, tok in enumerate(toks):
+                if tok.kind != "$" or not free(tok, c) or self._not_value(seg, k, c.type == "funding"):
+                    continue
+                after = [t.low for t in toks[k + 1 : k + 4] if t.low not in ("cash", "stock", "all-cash", "all-stock")]
+                before = [t.low for t in toks[max(0, k - 4) : k]]
+                if (after and after[0] in nouns) or (
+                    any(w in nouns for w in before) and any(w in ("valued", "worth", "of", "at") for w in before)
+                ):
+                    return tok
+        return None
+
+    # -- status --
+
+    def _status(self, c: _Cand) -> Status:
+        seg = c.seg
+        a, b = self._clause(seg, c.trigger[0])
+        a = min(a, c.span[0])
+        classes: set[str] = set()
+        source = False
+        for i, j, cls in seg.cues:
+            if cls == "unnamed_source":
+                source = True
+            if a <= i < b or (i < a and self._same_sentence(seg, i, c.trigger[0])):
+                classes.add(str(cls))
+        lows = " ".join(t.low for t in seg.toks[a:b])
+        if c.type == "partnership_end":
+            if source or ("rumor" in classes and c.tense not in ("past", "perfect")):
+                return "rumor"
+            if c.tense in ("past", "perfect") or c.status_hint == "completed":
+                return "completed"
+            if c.tense == "future":
+                return "announced"
+            if any(self._has_phrase(lows, p) for p in self.set["end_completed_cues"]):
+                return "completed"
+            return "announced"
+        if c.status_hint == "terminated" or "terminated" in classes:
+            return "terminated"
+        if source:
+            return "rumor"
+        if c.type == "funding":
+            if c.tense in ("ger", "progressive") or "rumor" in classes:
+                return "rumor"
+            return "completed"
+        if "completed" in classes or c.tense == "perfect" or c.status_hint == "completed":
+            return "completed"
+        if c.tense == "past" and not seg.title and c.frame in ("buy", "sell", "merge"):
+            return "completed"
+        if "rumor" in classes:
+            return "rumor"
+        return "announced"
+
+    @staticmethod
+    def _has_phrase(text: str, phrase: str) -> bool:
+        return re.search(r"(?<![\w'])" + re.escape(phrase) + r"(?![\w'])", text) is not None
+
+    def _same_sentence(self, seg: _Seg, i: int, k: int) -> bool:
+        return not any(seg.toks[m].text in (";", "|") for m in range(i, k))
+
+    # -- putting it together --
+
+    def _combine(self, title: list[_Cand], summary: list[_Cand], segs: list[_Seg]) -> list[_Cand]:
+        self._borrow_parties(title)
+        self._borrow_parties(summary)
+        title = [c for c in title if self._valid(c)]
+        extra_investors = [c for c in summary if c.type == "funding" and "target" not in c.roles]
+        summary = [c for c in summary if self._valid(c)]
+        cands = self._dedupe(title)
+        if cands:
+            for c in self._dedupe(summary):
+                twin = next((t for t in cands if self._related(c, t)), None)
+                if twin is not None:
+                    self._merge(twin, c)
+                elif self._summary_worthy(c, cands):
+                    cands.append(c)
+        else:
+            cands = self._dedupe(summary)
+        cands = [c for c in cands if c.watched()]
+        strong_names = {e.name for c in cands if c.strong for e in c.ents() if e.watched}
+        cands = [c for c in cands if c.strong or not ({e.name for e in c.ents() if e.watched} & strong_names)]
+        for c in cands:
+            if c.type == "funding" and "investors" not in c.roles:
+                for x in extra_investors:
+                    c.roles["investors"] = x.roles.get("investors", [])
+                    break
+        cands = self._split(cands)
+        self._assign_amounts(cands, segs[1:])
+        return cands
+
+    @staticmethod
+    def _related(x: _Cand, y: _Cand) -> bool:
+        """A summary event that retells a title event: same type, a watched party in common."""
+        if x.type != y.type:
+            return False
+        return bool({e.name for e in x.ents() if e.watched} & {e.name for e in y.ents() if e.watched})
+
+    @staticmethod
+    def _merge(into: _Cand, other: _Cand) -> None:
+        for role, names in other.roles.items():
+            if role not in into.roles:
+                into.roles[role] = names
+            elif role == "parties":
+                have = {e.name for e in into.roles[role]}
+                into.roles[role] = into.roles[role] + [e for e in names if e.watched and e.name not in have]
+        if into.stake is None:
+            into.stake = other.stake
+        if into.amount is None and other.amount is not None:
+            into.amount = other.amount
+
+    @staticmethod
+    def _split(cands: list[_Cand]) -> list[_Cand]:
+        """Several investors taking stakes are several investments; several bidders, several bids."""
+        out: list[_Cand] = []
+        for c in cands:
+            investors = c.roles.get("investor", [])
+            if c.type == "investment" and len(investors) > 1:
+                for inv in investors:
+                    roles = dict(c.roles)
+                    roles["investor"] = [inv]
+                    out.append(_Cand(c.type, roles, c.seg, c.trigger, c.span, c.tense, c.frame, c.amount,
+                                     c.stake, c.strong, c.status_hint))
+            else:
+                out.append(c)
+        return out
+
+    def _summary_worthy(self, c: _Cand, title: list[_Cand]) -> bool:
+        names = {e.name for t in title for e in t.ents()}
+        return any(e.name in names for e in c.ents()) and c.type != "funding"
+
+    def _valid(self, c: _Cand) -> bool:
+        roles = c.roles
+        for role, names in list(roles.items()):
+            names = [e for e in names if e.name.lower() not in _NO_PARTY and e.name.strip()]
+            if names:
+                roles[role] = _unique(names)
+            else:
+                del roles[role]
+        need = {
+            "acquisition": ("acquirer", "target"),
+            "investment": ("investor", "target"),
+            "funding": ("target",),
+            "divestiture": ("seller", "target"),
+        }.get(c.type, ("parties",))
+        if any(r not in roles for r in need):
+            return False
+        if c.type in ("merger", "partnership", "partnership_end") and len(roles["parties"]) < 2:
+            return c.type == "merger" and roles["parties"][0].watched
+        for first, second in (("acquirer", "target"), ("investor", "target"), ("seller", "target"),
+                              ("target", "investors"), ("seller", "buyer"), ("acquirer", "seller")):
+            if first in roles and second in roles:
+                if {e.name for e in roles[first]} & {e.name for e in roles[second]}:
+                    return False
+        return True
+
+    def _same(self, x: _Cand, y: _Cand) -> bool:
+        if x.type != y.type:
+            return False
+        xs = {e.name for e in x.ents()}
+        ys = {e.name for e in y.ents()}
+        return bool(xs & ys) and (xs <= ys or ys <= xs or len(xs & ys) >= 2 or x.type == "funding")
+
+    def _dedupe(self, cands: list[_Cand]) -> list[_Cand]:
+        out: list[_Cand] = []
+        for c in cands:
+            twin = next((o for o in out if self._same(c, o)), None)
+            if twin is None:
+                out.append(c)
+                continue
+            if len(c.ents()) > len(twin.ents()) and c.strong >= twin.strong:
+                c.amount = c.amount or twin.amount
+                c.stake = c.stake if c.stake is not None else twin.stake
+                out[out.index(twin)] = c
+            else:
+                twin.amount = twin.amount or c.amount
+                twin.stake = twin.stake if twin.stake is not None else c.stake
+                for role, names in c.roles.items():
+                    if role not in twin.roles:
+                        twin.roles[role] = names
+        return out
+
+    def _borrow_parties(self, cands: list[_Cand]) -> None:
+        """ "X to invest in Y, team up on cars": a one-sided partnership takes the other side from its twin."""
+        for c in cands:
+            if c.type in ("partnership", "partnership_end") and len(c.roles.get("parties", [])) < 2:
+                for o in cands:
+                    if o is not c and o.seg is c.seg and o.type not in ("partnership", "partnership_end"):
+                        names = {e.name for e in c.roles.get("parties", [])}
+                        extra = [e for e in o.ents() if e.name not in names]
+                        c.roles["parties"] = _unique(c.roles.get("parties", []) + extra)
+                        break
+
+    def _event(self, c: _Cand) -> DealEvent:
+        money = c.amount.money if c.amount is not None else None
+        stake = c.stake
+        if stake is None and c.type in ("investment", "acquisition", "divestiture"):
+            stake = self._stake_in_seg(c)
+        parties = {role: tuple(_unique_names(c.roles.get(role, []))) for role in ROLES[c.type] if c.roles.get(role)}
+        a, b = c.span
+        toks = c.seg.toks
+        b = min(max(b, c.trigger[1]), len(toks))
+        evidence = c.seg.text[toks[a].start : toks[b - 1].end] if toks and a < b else ""
+        return DealEvent(
+            type=c.type,
+            status=self._status(c),
+            parties=parties,
+            amount_usd=money.value if money is not None and money.currency == "USD" else None,
+            stake_pct=stake,
+            amount=money,
+            evidence=evidence,
+        )
+
+    def _stake_in_seg(self, c: _Cand) -> float | None:
+        toks = c.seg.toks
+        a, b = self._clause(c.seg, c.trigger[0])
+        for k in range(0, len(toks)):
+            tok = toks[k]
+            if tok.kind == "%" and k + 1 < len(toks) and toks[k + 1].low in ("stake", "holding", "interest", "of"):
+                if toks[k + 1].low == "of" and not (a <= k < b):
+                    continue
+                return tok.pct
+        return None
+
+
+def _unique(ents: Iterable[_Ent]) -> list[_Ent]:
+    out: list[_Ent] = []
+    seen: set[str] = set()
+    for e in ents:
+        key = e.name.lower()
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
+
+
+def _unique_names(ents: Iterable[_Ent]) -> list[str]:
+    return [e.name for e in _unique(ents)]
+
+
+# --- public API --------------------------------------------------------------------
+
+
+def build_classifier(
+    companies: Sequence[Company] = (), extra_lexicon: Mapping[str, Any] | None = None
+) -> Classifier:
+    """A classifier with the packaged lexicon (plus `extra_lexicon`), compiled once."""
+    grammar = _Grammar(read_lexicon(extra_lexicon), companies)
+    return grammar.classify
+
+
+_default: list[_Grammar] = []
+
+
+def classify(article: Article, mentions: Sequence[Mention]) -> list[DealEvent]:
+    """Deal events an article reports about the mentioned (watched) companies; [] when none."""
+    if not _default:
+        _default.append(_Grammar(read_lexicon()))
+    return _default[0].classify(article, mentions)

@@ -1,0 +1,425 @@
+"""Match step: article -> mentions of watched companies (aliases, word boundaries, case rules)."""
+
+from __future__ import annotations
+
+import html
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+
+from bot.model import Company, Mention
+
+CaseStyle = Literal["normal", "title", "upper", "lower"]
+Field = Literal["title", "summary"]
+
+# --- the lexicon ------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _packaged_lexicon() -> dict[str, Any]:
+    text = resources.files("bot").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader either way
+    if not isinstance(data, dict):
+        raise ValueError("bot/data/lexicon.yaml must hold a mapping")
+    return data
+
+
+def read_lexicon(extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The packaged lexicon, with `extra` lists appended (same keys, same shapes)."""
+    base = _packaged_lexicon()
+    if not extra:
+        return base
+    return _merge(base, extra)
+
+
+def _merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        old = out.get(key)
+        if isinstance(old, Mapping) and isinstance(value, Mapping):
+            out[key] = _merge(old, value)
+        elif isinstance(old, list) and isinstance(value, list):
+            out[key] = [*old, *value]
+        else:
+            out[key] = value
+    return out
+
+
+def words_of(lexicon: Mapping[str, Any], *keys: str) -> frozenset[str]:
+    """The phrases under `keys`, lower-cased, as one set."""
+    out: set[str] = set()
+    for key in keys:
+        value: Any = lexicon
+        for part in key.split("."):
+            value = value.get(part, ()) if isinstance(value, Mapping) else ()
+        if isinstance(value, Mapping):
+            value = [item for items in value.values() for item in items]
+        out.update(str(v).lower() for v in value)
+    return frozenset(out)
+
+
+# --- normalised text ----------------------------------------------------------
+
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_TRANSLATE: dict[int, str] = {
+    **{ord(c): "'" for c in "\u2018\u2019\u201a\u201b\u2032\u02bc\uff07`\u00b4"},
+    **{ord(c): '"' for c in "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\uff02"},
+    **{ord(c): "-" for c in _DASHES},
+    **{ord(c): " " for c in _SPACES},
+    **{i: " " for i in range(32)},
+    0x7F: " ",
+    0x2026: ".",
+    0xFF04: "$",
+    0xFF05: "%",
+    0xFF06: "&",
+}
+_SPECIAL = re.compile(
+    r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});|[\u00ad\u200b-\u200f\u2060\ufeff]"
+)
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """Text with HTML entities decoded and quotes, dashes and spaces made plain; offsets map back."""
+
+    text: str
+    original: str
+    # (normalised position, original position) pairs where the two stop lining up
+    anchors: tuple[tuple[int, int], ...] = ()
+
+    def to_original(self, pos: int) -> int:
+        return _shift(self.anchors, pos, 0, 1, len(self.original))
+
+    def from_original(self, pos: int) -> int:
+        return _shift(self.anchors, pos, 1, 0, len(self.text))
+
+
+def _shift(anchors: tuple[tuple[int, int], ...], pos: int, src: int, dst: int, limit: int) -> int:
+    if not anchors:
+        return max(0, min(pos, limit))
+    keys = [a[src] for a in anchors]
+    i = bisect_right(keys, pos) - 1
+    if i < 0:
+        return max(0, min(pos, limit))
+    base = anchors[i]
+    out = base[dst] + (pos - base[src])
+    if i + 1 < len(anchors):
+        out = min(out, anchors[i + 1][dst])
+    return max(0, min(out, limit))
+
+
+def normalise(text: str) -> Normalised:
+    """Decode entities, straighten quotes and dashes, blank control characters; never raises."""
+    if text.isascii() and "&" not in text and text.isprintable():
+        return Normalised(text, text)
+    anchors: list[tuple[int, int]] = []
+    parts: list[str] = []
+    norm_pos = 0
+    last = 0
+    for m in _SPECIAL.finditer(text):
+        chunk = m.group()
+        repl = "" if len(chunk) == 1 else html.unescape(chunk)
+        repl = _SPECIAL.sub("", repl) if repl != chunk else repl
+        if repl == chunk:
+            continue
+        parts.append(text[last : m.start()])
+        norm_pos += m.start() - last
+        anchors.append((norm_pos, m.start()))
+        parts.append(repl)
+        norm_pos += len(repl)
+        anchors.append((norm_pos, m.end()))
+        last = m.end()
+    parts.append(text[last:])
+    joined = "".join(parts).translate(_TRANSLATE)
+    if anchors:
+        anchors.insert(0, (0, 0))
+    return Normalised(joined, text, tuple(anchors))
+
+
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+def case_style(text: str) -> CaseStyle:
+    """How a text uses capitals: when they carry no information, names need context."""
+    words = _LETTER_RUN.findall(text)
+    if not words:
+        return "normal"
+    letters = sum(len(w) for w in words)
+    lower = sum(1 for w in words for c in w if c.islower())
+    if letters >= 8 and lower <= letters * 0.08:
+        return "upper"
+    capitalised = [w for w in words if w[0].isupper() and not w.isupper()]
+    if not capitalised and len(words) >= 2 and words[0][0].islower():
+        return "lower"
+    content = [w for w in words[1:] if len(w) >= 4]
+    if len(content) >= 2:
+        caps = sum(1 for w in content if w[0].isupper())
+        if caps >= 0.7 * len(content):
+            return "title"
+    return "normal"
+
+
+# --- matching ---------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_](?:[\w&.'\-]*[^\W_])?|'s\b|[^\w\s]")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"(\[|]|\s-)\s*$")
+_CLAUSE_END = re.compile(r"[.!?:;|]\s|\s-\s")
+_NOT_CONTEXT = frozenset({"could", "would", "might", "should", "will", "near", "report", "reports", "source"})
+_GENERIC_TAIL = frozenset({"ai", "api", "labs", "app"})
+
+
+@dataclass(frozen=True)
+class _Alias:
+    company: str
+    alias: str
+    ambiguous: bool
+    case_sensitive: bool
+    context_required: bool | None
+    ticker: bool
+
+
+@dataclass
+class _Hit:
+    start: int
+    end: int
+    alias: _Alias
+    needs_context: bool
+    confirmed: bool = False
+    extra: dict[str, bool] = field(default_factory=dict)
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regex for many literals, factored by prefix so each position costs one walk."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        ends = "" in node
+        branches = []
+        for ch in sorted(k for k in node if k):
+            piece = r"\s+" if ch == " " else re.escape(ch)
+            branches.append(piece + emit(node[ch]))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return "(?:" + body + ")?"
+        return body
+
+    return emit(trie)
+
+
+class Matcher:
+    """Finds watched companies in titles and summaries; built once per watchlist."""
+
+    def __init__(self, companies: Sequence[Company], lexicon: Mapping[str, Any] | None = None) -> None:
+        lex = lexicon if lexicon is not None else read_lexicon()
+        self._ambiguous = words_of(lex, "ambiguous_names")
+        self._suffixes = words_of(lex, "corporate_suffixes")
+        self._other_entity = words_of(lex, "other_entity_words")
+        self._compounds = words_of(lex, "name_compounds")
+        self._common = words_of(lex, "common_words")
+        self._context = self._context_words(lex)
+        self._aliases: dict[str, list[_Alias]] = {}
+        for company in companies:
+            for alias in dict.fromkeys(n.strip() for n in company.names if n.strip()):
+                key = self._key(alias)
+                entry = self._alias_entry(company, alias)
+                bucket = self._aliases.setdefault(key, [])
+                if all(a.company != entry.company for a in bucket):
+                    bucket.append(entry)
+        body = _trie_pattern(sorted(self._aliases, key=len, reverse=True))
+        self._pattern: re.Pattern[str] | None = (
+            re.compile(rf"(?<![\w&@#])(?:{body})(?![\w&])", re.IGNORECASE) if body else None
+        )
+
+    @staticmethod
+    def _key(alias: str) -> str:
+        return " ".join(alias.lower().split())
+
+    def _context_words(self, lex: Mapping[str, Any]) -> frozenset[str]:
+        words = set(words_of(lex, "company_context", "descriptor_nouns", "generic_deal"))
+        for forms in words_of(lex, "verbs"):
+            for form in forms.split("/"):
+                words.update(form.split())
+        for phrase in words_of(lex, "nouns"):
+            words.update(phrase.split())
+        for phrase in words_of(lex, "status_cues"):
+            words.update(w for w in phrase.split() if len(w) > 4 and w not in _NOT_CONTEXT)
+        return frozenset(w for w in words if len(w) > 2 and w not in {"the", "and", "for", "with", "from"})
+
+    def _alias_entry(self, company: Company, alias: str) -> _Alias:
+        words = alias.lower().replace("-", " ").split()
+        has_suffix = any(w.strip(".") in self._suffixes for w in words[1:])
+        core = [w for w in words if w not in _GENERIC_TAIL]
+        ambiguous = (
+            not has_suffix
+            and bool(core)
+            and all(w in self._ambiguous for w in core)
+            and not (alias.isupper() and len(alias) > 2 and alias.lower() not in self._ambiguous)
+        )
+        ticker = alias.isupper() and alias.replace(".", "").isalpha() and len(alias) <= 5
+        case_sensitive = company.case_sensitive
+        if case_sensitive is None:
+            case_sensitive = ambiguous or ticker
+        if ticker and len(alias) <= 2:
+            ambiguous = True
+        return _Alias(company.name, alias, ambiguous, case_sensitive, company.context_required, ticker)
+
+    # -- public API --
+
+    def match(self, title: str, summary: str) -> list[Mention]:
+        """Mentions in title then summary; offsets index into the texts as given."""
+        out: list[Mention] = []
+        for name, text in (("title", title), ("summary", summary)):
+            norm = normalise(text or "")
+            fld: Field = "title" if name == "title" else "summary"
+            for start, end, alias in self.find(norm.text):
+                out.append(
+                    Mention(
+                        company=alias.company,
+                        alias=alias.alias,
+                        field=fld,
+                        start=norm.to_original(start),
+                        end=norm.to_original(end),
+                    )
+                )
+        return out
+
+    def find(self, text: str) -> list[tuple[int, int, _Alias]]:
+        """Accepted hits in already-normalised text: (start, end, alias)."""
+        if self._pattern is None or not text:
+            return []
+        style = case_style(text)
+        hits: list[_Hit] = []
+        pos = 0
+        while True:
+            m = self._pattern.search(text, pos)
+            if m is None:
+                break
+            hit = self._accept(text, m.start(), m.end(), style)
+            while hit is None:
+                shorter = self._pattern.match(text, m.start(), m.end() - 1) if m.end() - 1 > m.start() else None
+                if shorter is None:
+                    break
+                m = shorter
+                if m.end() < len(text) and (text[m.end()].isalnum() or text[m.end()] in "&_"):
+                    continue
+                hit = self._accept(text, m.start(), m.end(), style)
+            if hit is None:
+                pos = m.start() + 1
+                continue
+            hits.append(hit)
+            pos = hit.end
+        return self._confirm(text, hits)
+
+    # -- decisions --
+
+    def _accept(self, text: str, start: int, end: int, style: CaseStyle) -> _Hit | None:
+        surface = text[start:end]
+        candidates = self._aliases.get(self._key(surface))
+        if not candidates:
+            return None
+        alias = candidates[0]
+        if alias.case_sensitive and not self._case_ok(surface, alias, style):
+            return None
+        needs_context = bool(alias.context_required)
+        if alias.ambiguous and alias.context_required is not False:
+            if self._other_thing(text, start, end, style):
+                return None
+            if style != "normal" or _SENTENCE_START.search(text, 0, start) is not None:
+                needs_context = True
+            if alias.ticker and style != "upper" and surface.isupper():
+                needs_context = False
+        return _Hit(start, end, alias, needs_context)
+
+    def _case_ok(self, surface: str, alias: _Alias, style: CaseStyle) -> bool:
+        if surface == alias.alias:
+            return True
+        if alias.ticker:
+            return surface.isupper()
+        if style in ("upper", "lower"):
+            return True
+        first = alias.alias[0]
+        if first.isalpha() and first.isupper() and not surface[0].isupper():
+            return False
+        return True
+
+    def _other_thing(self, text: str, start: int, end: int, style: CaseStyle) -> bool:
+        """True when an ambiguous name is part of another name or word: "Meta-analysis", "Mercury Systems"."""
+        after = text[end : end + 40]
+        if after.startswith("-"):
+            nxt = _WORD.match(after, 1)
+            if nxt:
+                word = nxt.group()
+                low = word.lower()
+                if low in self._compounds:
+                    return False
+                if word[0].islower() or low in self._common or style != "normal":
+                    return True
+        following = _WORD.match(after.lstrip(" "))
+        if following and after[:1] == " ":
+            word = following.group()
+            low = word.lower()
+            if low in self._other_entity and (word[0].isupper() or style in ("upper", "lower")):
+                return True
+            if low == "of" and style != "lower":
+                rest = after.lstrip(" ")[2:].lstrip(" ")
+                if rest[:1].isupper() and not rest.startswith(("The ", "THE ")):
+                    return True
+        if style == "normal" and start > 0:
+            before = text[max(0, start - 40) : start]
+            if before.endswith(" ") and not before.endswith("  "):
+                prev_words = _WORD.findall(before)
+                if prev_words:
+                    prev = prev_words[-1]
+                    if prev[0].isupper() and prev.lower() not in self._common and not prev.endswith("'s"):
+                        return True
+        return False
+
+    def _confirm(self, text: str, hits: list[_Hit]) -> list[tuple[int, int, _Alias]]:
+        for hit in hits:
+            hit.confirmed = not hit.needs_context
+        pending = [h for h in hits if not h.confirmed]
+        for _ in range(2):
+            if not pending:
+                break
+            still: list[_Hit] = []
+            for hit in pending:
+                if self._has_context(text, hit, hits):
+                    hit.confirmed = True
+                else:
+                    still.append(hit)
+            if len(still) == len(pending):
+                break
+            pending = still
+        return [(h.start, h.end, h.alias) for h in hits if h.confirmed]
+
+    def _has_context(self, text: str, hit: _Hit, hits: Sequence[_Hit]) -> bool:
+        if any(o.confirmed and o.alias.company != hit.alias.company for o in hits):
+            return True
+        after = text[hit.end : hit.end + 60]
+        if after.startswith(("'s", "'S", "' ", "<")) or re.match(r",\s+(?:the|a|an|which|whose|its)\b", after, re.I):
+            return True
+        if case_style(text) == "normal":
+            clause = _CLAUSE_END.split(text[hit.end :], maxsplit=1)[0]
+            nxt = [w.lower() for w in _WORD.findall(clause) if w[0].isalnum()]
+        else:
+            nxt = [w.lower() for w in _WORD.findall(after) if w[0].isalnum()][:4]
+        before = text[max(0, hit.start - 60) : hit.start]
+        prv = [w.lower() for w in _WORD.findall(before) if w[0].isalnum()][-3:]
+        if nxt and nxt[0].strip(".") in self._suffixes:
+            return True
+        return any(w in self._context for w in (*nxt, *prv))

@@ -1,0 +1,165 @@
+"""Poll: the one recipe that chains fetch -> parse -> store -> match/classify -> dedup -> route -> outbox."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from bot.model import Article, Company, FetchResult, SourceState
+from bot.pipeline.dedup import dedup
+from bot.pipeline.route import route
+from bot.ports import Clock, EventWrite, Extractor, PollRecord, Store
+from bot.sources import ParseError, parse
+
+log = logging.getLogger(__name__)
+
+
+class Fetching(Protocol):
+    async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchResult: ...
+
+
+@dataclass
+class PollReport:
+    """What one poll of one source did, for logs, `dealwatch sources` and tests."""
+
+    source_id: int
+    url: str
+    error: str | None = None
+    not_modified: bool = False
+    unchanged: bool = False
+    articles: int = 0
+    new_articles: int = 0
+    events: dict[str, int] = field(default_factory=lambda: {"new": 0, "update": 0, "duplicate": 0})
+    deliveries: int = 0
+
+
+@dataclass(frozen=True)
+class PollSettings:
+    dedup_window: timedelta = timedelta(days=30)
+    jitter: float = 0.1
+    max_backoff: timedelta = timedelta(hours=6)
+    stale_after: timedelta = timedelta(days=3)
+
+
+class Poller:
+    """Polls one source at a time; every write goes through the store, one transaction per step."""
+
+    def __init__(
+        self,
+        store: Store,
+        fetcher: Fetching,
+        extractor_for: Callable[[Sequence[Company]], Extractor],
+        clock: Clock,
+        settings: PollSettings | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._store = store
+        self._fetcher = fetcher
+        self._extractor_for = extractor_for
+        self._clock = clock
+        self._settings = settings or PollSettings()
+        self._rng = rng or random.Random()
+
+    async def poll(self, source: SourceState) -> PollReport:
+        report = PollReport(source.id, source.url)
+        now = self._clock.now()
+        result = await self._fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
+        if result.error is not None or (not result.ok and not result.not_modified):
+            report.error = result.error or f"HTTP {result.status}"
+            await self._record_error(source, report.error, now, result.retry_after_s)
+            return report
+        if result.not_modified:
+            report.not_modified = True
+            await self._record_ok(source, now, result, source.body_hash)
+            return report
+        body_hash = hashlib.sha256(result.body).hexdigest()
+        if body_hash == source.body_hash:
+            report.unchanged = True
+            await self._record_ok(source, now, result, body_hash)
+            return report
+        try:
+            articles = parse(source.kind, result.body, result.headers, now)
+        except ParseError as exc:
+            report.error = f"cannot parse: {exc}"
+            await self._record_error(source, report.error, now, None)
+            return report
+        report.articles = len(articles)
+        new = await self._store.add_articles(source.id, articles, now)
+        report.new_articles = len(new)
+        if new:
+            await self._process(source, new, now, report)
+        await self._record_ok(source, now, result, body_hash)
+        return report
+
+    async def _process(self, source: SourceState, articles: list[Article], now: datetime, report: PollReport) -> None:
+        companies = await self._store.list_companies()
+        extract = self._extractor_for(companies)
+        subscriptions = await self._store.list_subscriptions()
+        watched = {c.name.casefold() for c in companies}
+        recent = await self._store.recent_events(now - self._settings.dedup_window)
+        for article in articles:
+            try:
+                events = extract(article)
+            except Exception:  # a classifier bug must not lose the rest of the feed
+                log.exception("classifying article %s failed", article.key)
+                continue
+            alertable = is_alertable(article, source, now, self._settings.stale_after)
+            for event in events:
+                decision = dedup(event, recent)
+                targets: tuple[str, ...] = ()
+                if alertable and decision.kind != "duplicate":
+                    targets = route(decision.event, subscriptions, watched)
+                assert article.id is not None
+                event_id = await self._store.save_event(
+                    EventWrite(article.id, decision.event, decision.kind, targets), now
+                )
+                report.events[decision.kind] += 1
+                report.deliveries += len(targets)
+                stored = await self._store.get_event(event_id)
+                if stored is not None:
+                    recent = [e for e in recent if e.id != event_id] + [stored]
+
+    async def _record_ok(self, source: SourceState, now: datetime, result: FetchResult, body_hash: str | None) -> None:
+        await self._store.record_poll(
+            PollRecord(
+                source_id=source.id,
+                now=now,
+                next_poll=now + self._jittered(source.interval_s),
+                etag=result.etag or source.etag,
+                last_modified=result.last_modified or source.last_modified,
+                body_hash=body_hash,
+            )
+        )
+
+    async def _record_error(self, source: SourceState, error: str, now: datetime, retry_after: float | None) -> None:
+        delay = backoff(source.interval_s, source.error_count + 1, self._settings.max_backoff)
+        if retry_after is not None:
+            delay = max(delay, timedelta(seconds=retry_after))
+        log.warning("source %s (%s) failed: %s", source.id, source.url, error)
+        await self._store.record_poll(PollRecord(source_id=source.id, now=now, next_poll=now + delay, error=error))
+
+    def _jittered(self, interval_s: int) -> timedelta:
+        spread = self._settings.jitter
+        return timedelta(seconds=interval_s * (1 + self._rng.uniform(-spread, spread)))
+
+
+def backoff(interval_s: int, errors: int, ceiling: timedelta) -> timedelta:
+    """Exponential in consecutive errors, starting at the source's own interval."""
+    return min(ceiling, timedelta(seconds=interval_s * 2 ** min(errors - 1, 20)))
+
+
+def is_alertable(article: Article, source: SourceState, now: datetime, stale_after: timedelta) -> bool:
+    """Only fresh news is alerted: adding a feed, or a feed resurfacing old items, never floods a channel.
+
+    On the first poll only items within the source's backfill window count, and an undated item
+    (stamped with the fetch time) is history, not news.
+    """
+    backfill = timedelta(seconds=source.backfill_s)
+    if not source.first_polled:
+        return bool(backfill) and now - backfill <= article.published < now
+    return article.published >= now - max(backfill, stale_after)

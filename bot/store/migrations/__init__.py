@@ -1,0 +1,1 @@
+"""Store: Alembic's script directory (env.py, versions/); run through `bot.store.migrate`."""

@@ -1,0 +1,1 @@
+"""Store: hand-written schema revisions, applied in order by Alembic."""
