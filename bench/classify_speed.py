@@ -26,8 +26,14 @@ def load_items() -> tuple[list[Article], Path]:
             if line.strip():
                 raw = json.loads(line)
                 items.append(
-                    Article(key=str(raw.get("id")), title=raw.get("title") or "", summary=raw.get("summary") or "",
-                            url="", publisher=raw.get("source") or "", published=when)
+                    Article(
+                        key=str(raw.get("id")),
+                        title=raw.get("title") or "",
+                        summary=raw.get("summary") or "",
+                        url="",
+                        publisher=raw.get("source") or "",
+                        published=when,
+                    )
                 )
     return items, files[0]
 
@@ -47,6 +53,8 @@ def run(budget_s: float) -> float:
         done += len(items)
     elapsed = time.perf_counter() - start
     rate = done / elapsed
-    print(f"classify: {rate:,.0f} items/s on one core ({done:,} items from {origin.name}, {len(companies)} companies,"
-          f" {elapsed:.1f}s, {events / done:.2f} events/item)")
+    print(
+        f"classify: {rate:,.0f} items/s on one core ({done:,} items from {origin.name}, {len(companies)} companies,"
+        f" {elapsed:.1f}s, {events / done:.2f} events/item)"
+    )
     return rate

@@ -177,6 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # httpx logs every request URL at INFO; that is noise (and URLs can carry keys).
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         return _dispatch(args)
     except (ConfigError, UserError) as exc:

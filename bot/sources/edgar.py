@@ -388,15 +388,15 @@ def _search_filings(data: Mapping[str, Any]) -> Iterator[_Filing]:
         accession = _str(source.get("adsh")) or _accession_in(_str(hit.get("_id")))
         if not _ACCESSION.fullmatch(accession):
             continue
-        ciks = [_cik(str(c)) for c in source.get("ciks") or [] if c is not None]
-        names = [_company_name(str(n)) for n in source.get("display_names") or [] if n is not None]
-        items = source.get("items") or []
+        ciks = [_cik(str(c)) for c in _list(source.get("ciks")) if c is not None]
+        names = [_company_name(str(n)) for n in _list(source.get("display_names")) if n is not None]
+        items = [str(item).strip() for item in _list(source.get("items")) if item is not None]
         yield _Filing(
             accession=accession,
             form=_str(source.get("form")) or _str(source.get("root_form")),
             company=names[0] if names else "",
             cik=ciks[0] if ciks else "",
-            items=tuple(str(item).strip() for item in items if str(item).strip()),
+            items=tuple(item for item in items if item),
             published=_date_utc(_str(source.get("file_date"))),
         )
 
@@ -488,7 +488,16 @@ def _last_sunday(year: int, month: int) -> date:
 
 
 def _str(value: object) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
     return value.strip() if isinstance(value, str) else ""
+
+
+def _list(value: object) -> list[Any]:
+    """A JSON array as a list; a lone value as a list of one (some hits hold a string where a list is usual)."""
+    if isinstance(value, list):
+        return value
+    return [] if value is None or isinstance(value, dict) else [value]
 
 
 def _first_line(body: bytes) -> str:
