@@ -29,6 +29,12 @@ _NOT_FUNDING = frozenset(
     {"damages", "fine", "fines", "settlement", "verdict", "award", "ruling", "judgment", "refund", "tax",
      "credit", "credits", "grant", "subsidy", "subsidies", "bonus", "pay", "package", "contract", "order"}
 )
+_DEAL_ADJECTIVES = frozenset(
+    {"reported", "planned", "proposed", "rumored", "rumoured", "possible", "potential", "failed", "abandoned",
+     "pending", "long-awaited", "agreed", "mooted", "expected", "hostile", "unsolicited", "sweetened", "raised",
+     "revised", "rival", "competing", "initial", "formal", "informal", "blockbuster", "landmark", "record",
+     "megadeal", "stalled", "troubled", "contested", "disputed", "previous", "earlier", "latest", "renewed"}
+)
 _COMPOUND_TAILS = frozenset({"led", "backed", "co-led", "owned", "based", "funded", "controlled"})
 _FUNCTION_WORDS = frozenset(
     "a an the and or but of in on at to for from by with into onto over under about after before as is are "
@@ -171,6 +177,7 @@ class _Cand:
     stake: float | None = None
     strong: bool = True
     status_hint: Status | None = None
+    covers: int | None = None  # first token this event accounts for, when before its trigger
 
     def ents(self) -> list[_Ent]:
         return [e for names in self.roles.values() for e in names]
@@ -225,7 +232,7 @@ class _Grammar:
                 "partnership_modifiers", "relationship_nouns", "stop_gerunds", "stake_nouns",
                 "majority_words", "minority_words", "unit_nouns", "amount_not_value_before",
                 "amount_not_value_after", "end_completed_cues", "publishers", "fillers",
-                "descriptor_nouns", "exclusions", "corporate_suffixes",
+                "descriptor_nouns", "exclusions", "corporate_suffixes", "name_tails",
             )
         }
         self.deal_nouns = frozenset(
@@ -235,12 +242,17 @@ class _Grammar:
         self.dispute_nouns = words_of(lex, "nouns.dispute")
         self.funding_nouns = words_of(lex, "nouns.funding")
         vocab = set(words_of(lex, "common_words", "fillers", "breakers", "descriptor_nouns", "unit_nouns"))
+        for word in list(vocab):
+            if len(word) >= 3 and word.isalpha():
+                vocab.update((word + "s", word + "es", word + "ed", word + "ing", word + "d"))
+        vocab.update(words_of(lex, "stop_gerunds", "headline_verbs", "name_tails", "amount_not_value_after"))
         for key in ("nouns", "status_cues", "verbs"):
             for phrase in words_of(lex, key):
                 for part in phrase.split("/"):
                     vocab.update(part.split())
         vocab.update(words_of(lex, "partnership_modifiers", "relationship_nouns", "stake_nouns", "generic_deal"))
         self.vocab = frozenset(vocab)
+        self.common = words_of(lex, "common_words")
         functional = set(_FUNCTION_WORDS) | set(_AUX) | set(_STOP_PREPS)
         functional.update(words_of(lex, "fillers", "breakers", "descriptor_nouns", "unit_nouns", "stake_nouns"))
         functional.update(words_of(lex, "generic_deal", "relationship_nouns", "publishers"))
@@ -273,10 +285,10 @@ class _Grammar:
             norm = title if m.field == "title" else summary
             name = self.canonical.get(self._key(m.company), m.company)
             by_field[m.field].append((norm.from_original(m.start), norm.from_original(m.end), name))
-        segs = [self._segment(title.text, by_field["title"], case_style(title.text), True)]
+        segs = [self._segment(title.text, by_field["title"], case_style(title.text, self.common), True)]
         title_ents = [t.ent for t in segs[0].toks if t.ent is not None]
         if summary.text.strip():
-            style = case_style(summary.text)
+            style = case_style(summary.text, self.common)
             for start, end in self._sentences(summary.text):
                 spans = [(s - start, e - start, n) for s, e, n in by_field["summary"] if start <= s and e <= end]
                 seg = self._segment(summary.text[start:end], spans, style, False)
@@ -354,7 +366,7 @@ class _Grammar:
     def _words(text: str, start: int, end: int, toks: list[_Tok]) -> None:
         for m in _WORD.finditer(text, start, end):
             word = m.group()
-            if len(word) > 2 and word[-2:] in ("'s", "'S") and word[0].isalnum():
+            if "'" in word and len(word) > 2 and word[-2:] in ("'s", "'S") and word[0].isalnum():
                 tok = _Tok("w", word[:-2], m.start(), m.end() - 2)
                 tok.poss = True
                 toks.append(tok)
@@ -362,7 +374,7 @@ class _Grammar:
             kind = "w" if word[0].isalnum() else "p"
             if word == "'s":
                 kind = "p"
-            head, dash, tail = word.rpartition("-")
+            head, dash, tail = word.rpartition("-") if "-" in word else ("", "", "")
             if dash and head and tail.lower() in _COMPOUND_TAILS and head[0].isupper():
                 s0 = m.start()
                 toks.append(_Tok("w", head, s0, s0 + len(head)))
@@ -409,6 +421,8 @@ class _Grammar:
                 return bool(_ORDINAL.match(t)) and nxt is not None and nxt.text[:1].isupper()
             if not t[0].isupper():
                 return False
+            if len(t) >= 2 and t.isupper() and t.isalpha():
+                return True
             if low in self.vocab and (first or len(low) <= 3 and low in _AUX):
                 return False
             return low not in ("the", "a", "an", "and", "of", "for", "to", "in", "on", "at", "by", "with")
@@ -424,7 +438,7 @@ class _Grammar:
             style in ("title", "upper")
             and tok.kind == "w"
             and tok.text[:1].isupper()
-            and tok.low not in self.functional
+            and (tok.low not in self.functional or tok.low in self.set["name_tails"])
             and not tok.low.isdigit()
         )
 
@@ -521,17 +535,25 @@ class _Grammar:
                 elif tok.text == "." and (i + 1 == n or toks[i + 1].start > tok.end):
                     seg.brk[i] = True
         covered = [False] * n
+        triggers = self.triggers
+        cues = self.cues
         for i in range(n):
-            found = self.triggers.at(lows, i)
-            for k, payload in found:
-                seg.hits.append((i, i + k, payload))
-        for i in range(n):
-            found = self.cues.at(lows, i)
-            longest = max((k for k, _ in found), default=0)
-            for k, payload in found:
-                if payload == "break" and k < longest:
-                    continue
-                seg.cues.append((i, i + k, payload))
+            low = lows[i]
+            if low in triggers:
+                for k, payload in triggers.at(lows, i):
+                    seg.hits.append((i, i + k, payload))
+            if low in cues:
+                found = cues.at(lows, i)
+                longest = max(k for k, _ in found) if found else 0
+                for k, payload in found:
+                    if payload == "break" and k < longest:
+                        continue
+                    seg.cues.append((i, i + k, payload))
+        seg.cues = [
+            (i, j, c)
+            for i, j, c in seg.cues
+            if not any(i2 <= i and j <= j2 and j2 - i2 > j - i for i2, j2, _ in seg.cues)
+        ]
         # breakers: a breaker word inside a verb phrase ("take over") is not one
         for i, j, payload in seg.hits:
             if isinstance(payload, _Verb) and j - i > 1:
@@ -656,7 +678,9 @@ class _Grammar:
                 out.append(e)
         return out[:3]
 
-    def _object(self, seg: _Seg, j: int, limit: int, *, stop_at: Iterable[str] = _STOP_PREPS) -> _Obj:
+    def _object(
+        self, seg: _Seg, j: int, limit: int, *, stop_at: Iterable[str] = _STOP_PREPS, exclude: Sequence[_Ent] = ()
+    ) -> _Obj:
         """What a verb or noun at j points at: skips amounts, stakes, articles and descriptions."""
         toks = seg.toks
         stops = frozenset(stop_at)
@@ -713,7 +737,7 @@ class _Grammar:
             if definite and low in self.set["descriptor_nouns"] and not (
                 k + 1 < limit and toks[k + 1].kind == "E"
             ):
-                ref = self._recent_other(seg, j)
+                ref = self._recent_other(seg, j, exclude)
                 if ref is not None:
                     obj.ents = [ref]
                     obj.end = k + 1
@@ -733,6 +757,15 @@ class _Grammar:
                 obj.ents = [ent]
                 obj.end = k + 1
                 return obj
+            if content == 0 and seg.style in ("title", "upper") and self._weak_namey(tok, seg.style):
+                m = k
+                while m + 1 < limit and self._weak_namey(toks[m + 1], seg.style) and not toks[m].poss:
+                    m += 1
+                if m > k or tok.low not in self.vocab:
+                    ent = _Ent(seg.text[tok.start : toks[m].end], False, tok.start, toks[m].end, toks[m].poss)
+                    obj.ents = [ent]
+                    obj.end = m + 1
+                    return obj
             if low not in self.set["fillers"]:
                 content += 1
                 last_content = low
@@ -833,8 +866,8 @@ class _Grammar:
         start, end = toks[k].start, toks[m - 1].end
         return _Ent(seg.text[start:end], False, start, end), m
 
-    def _recent_other(self, seg: _Seg, before: int) -> _Ent | None:
-        subject = self._subject(seg, before)
+    def _recent_other(self, seg: _Seg, before: int, exclude: Sequence[_Ent] = ()) -> _Ent | None:
+        subject = list(exclude) or self._subject(seg, before)
         names = {e.name for e in subject}
         for ent in seg.context:
             if ent.name not in names and ent.name.lower() not in _NO_PARTY and ent.watched:
@@ -887,7 +920,8 @@ class _Grammar:
                 made = self._verb(seg, i, j, payload)
                 if made:
                     cands.extend(made)
-                    consumed.append((i, max(c.span[1] for c in made)))
+                    first = min([i] + [c.covers for c in made if c.covers is not None])
+                    consumed.append((first, max(c.span[1] for c in made)))
         for i, j, payload in seg.hits:
             if isinstance(payload, _Noun):
                 if any(a <= i < b for a, b in consumed):
@@ -907,7 +941,49 @@ class _Grammar:
         for c in out:
             c.tense = self._tense(seg, i, verb)
             c.frame = verb.frame
+        if out:
+            self._deal_tail(seg, out, limit)
         return out
+
+    def _deal_tail(self, seg: _Seg, cands: list[_Cand], limit: int) -> None:
+        """ "... in a $6.5 billion deal", "In A Deal Valued At $13.7 Billion": the deal the verb made."""
+        toks = seg.toks
+        start = max(c.span[1] for c in cands)
+        if start < limit and toks[start].low == ",":
+            # skip an aside: "io, Jony Ive's hardware startup, in a $6.5 billion deal"
+            close = next((m for m in range(start + 1, min(limit, start + 9)) if toks[m].low == ","), -1)
+            if close < 0:
+                return
+            start = close + 1
+        for k in range(start, min(limit, start + 4)):
+            if toks[k].low not in ("in", "via", "through", "under", "with"):
+                continue
+            m = k + 1
+            amount: _Tok | None = None
+            while m < limit and m - k <= 6:
+                tok = toks[m]
+                if tok.kind == "$":
+                    amount = amount or tok
+                elif tok.low in ("deal", "transaction", "agreement", "pact", "takeover", "merger", "purchase"):
+                    end = m + 1
+                    while end < limit and end - m <= 5 and toks[end].kind != "$" and toks[end].low in (
+                        "valued", "worth", "at", "about", "around", "roughly", "nearly", "some", "up", "to", "of",
+                        "more", "than", "over", "an", "estimated",
+                    ):
+                        end += 1
+                    if end < limit and toks[end].kind == "$":
+                        amount = amount or toks[end]
+                        end += 1
+                    for c in cands:
+                        c.span = (c.span[0], max(c.span[1], end))
+                        if c.amount is None and amount is not None and c.type not in ("partnership_end",):
+                            c.amount = amount
+                    return
+                elif tok.kind != "w" or (tok.low not in self.set["fillers"] and tok.low not in self.vocab
+                                         and "-" not in tok.low):
+                    break
+                m += 1
+            return
 
     def _tense(self, seg: _Seg, i: int, verb: _Verb) -> str:
         toks = seg.toks
@@ -970,7 +1046,7 @@ class _Grammar:
         obj = self._object(seg, j, limit)
         if not subj or not obj.ents:
             return []
-        if verb.lemma in ("take", "pick up", "nab", "scoop") and not obj.stake and not obj.majority:
+        if verb.lemma in ("take", "get", "pick up", "nab", "scoop") and not obj.stake and not obj.majority:
             if verb.lemma != "take" or seg.toks[j - 1].low not in ("over",):
                 return []
         seller = []
@@ -1087,11 +1163,11 @@ class _Grammar:
                 k += 1
             if k < limit and toks[k].low in ("in", "into"):
                 k += 1
-            obj = self._object(seg, k, limit)
+            obj = self._object(seg, k, limit, exclude=subj)
             target, end = obj.ents, obj.end
             amount = amount or obj.amount
             if not target and amount is not None:
-                ref = self._recent_other(seg, i)
+                ref = self._recent_other(seg, i, subj)
                 target = [ref] if ref is not None else []
         if not subj or not target:
             return []
@@ -1486,7 +1562,7 @@ class _Grammar:
                 break
             k += 1
         if noun < 0:
-            return []
+            return self._v_lapse(seg, i, j, limit, verb) if verb.lemma in ("end", "terminate") else []
         dispute = toks[noun].low in self.dispute_nouns
         if verb.lemma in ("resolve", "settle") and not dispute:
             return []
@@ -1504,11 +1580,11 @@ class _Grammar:
         toks = seg.toks
         a, _ = self._clause(seg, i)
         noun = -1
-        for k in range(i - 1, max(a, i - 4) - 1, -1):
+        for k in range(i - 1, max(a, i - 9) - 1, -1):
             if toks[k].low in self.set["relationship_nouns"] or toks[k].low in ("venture", "jv", "deal"):
                 noun = k
                 break
-        if noun < 0 and toks[i - 1].low not in ("will", "to") if i > 0 else True:
+        if noun < 0 and not (i > 0 and toks[i - 1].low in ("will", "to")):
             return []
         if noun >= 0 and toks[noun].low in self.deal_nouns - {"deal", "deals"}:
             return []
@@ -1518,7 +1594,11 @@ class _Grammar:
             parties = _unique(parties + self._context_group(seg))
         if not parties:
             return []
-        return [self._cand(seg, "partnership_end", {"parties": parties}, (i, j), j)]
+        c = self._cand(seg, "partnership_end", {"parties": parties}, (i, j), j)
+        if noun >= 0:
+            c.span = (min(c.span[0], noun), c.span[1])
+            c.covers = noun
+        return [c]
 
     def _v_switch(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         subj = self._subject(seg, i, verb.tense)
@@ -1527,6 +1607,8 @@ class _Grammar:
         old, end1 = self._after(seg, j, limit, ("from", "away from"))
         new, end2 = self._after(seg, max(j, end1), limit, ("to",))
         if verb.lemma in ("move", "shift", "jump") and not old:
+            return []
+        if verb.lemma == "turn" and j < limit and seg.toks[j].low != "to":
             return []
         out: list[_Cand] = []
         if old:
@@ -1603,7 +1685,7 @@ class _Grammar:
     _PRODUCT_VERBS = frozenset(
         {"design", "designs", "designed", "build", "builds", "built", "make", "makes", "made", "ship", "ships",
          "shipped", "launch", "launches", "launched", "release", "releases", "released", "produce", "produces",
-         "sell", "sells", "develop", "develops", "run", "runs"}
+         "sell", "sells", "develop", "develops", "run", "runs", "plan", "plans", "planned", "planning"}
     )
 
     def _v_forgo(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
@@ -1690,6 +1772,8 @@ class _Grammar:
             tok = toks[k]
             if tok.kind == "$":
                 amount = amount or tok
+            elif tok.kind == "E" and tok.ent is not None and tok.ent.name.lower() in _NO_PARTY:
+                modifiers.append(tok.ent.name.lower())
             elif tok.kind == "E":
                 ent = tok.ent
                 assert ent is not None
@@ -1702,12 +1786,15 @@ class _Grammar:
                 if k > a and toks[k - 1].text == "-" and k - 2 >= a and toks[k - 2].kind == "E":
                     k -= 1
                     continue
-            elif tok.kind == "w" and (tok.text[:1].islower() or seg.style != "normal") and tok.low not in _AUX:
+            elif tok.kind == "w" and (tok.text[:1].islower() or seg.style != "normal") and (
+                tok.low not in _AUX or tok.low in _DEAL_ADJECTIVES
+            ):
                 if tok.low in _STOP_PREPS or tok.low in self.deal_nouns:
                     break
                 if not (
                     tok.low in self.set["partnership_modifiers"]
                     or tok.low in self.set["fillers"]
+                    or tok.low in _DEAL_ADJECTIVES
                     or "-" in tok.low
                     or tok.low not in self.vocab
                 ):
@@ -1779,7 +1866,8 @@ class _Grammar:
             if not buyer and kind == "divestiture":
                 buyer, end = self._after(seg, end, min(b, end + 3), ("to",))
         verb_before = toks[left_edge].low if left_edge >= a else ""
-        etype = self._noun_type(kind, modifiers, pre, post_of, amount, partner, seg, i, j)
+        pair = len(subj) == 2 and not (pre or post_of or partner or poss)
+        etype = self._noun_type(kind, modifiers, pre, post_of, amount, partner, seg, i, j, poss, pair)
         if etype is None:
             return []
         strong = not (kind == "deal" and etype == "partnership")
@@ -1811,6 +1899,9 @@ class _Grammar:
                 actor = subj
             if not post_of and not pre and actor is not subj and subj:
                 target = subj
+            if pair and actor is subj and not target:
+                # "Adobe and Figma call off $20 billion deal": the buyer is named first
+                actor, target = subj[:1], subj[1:]
             if toks[i].low in ("sale", "sale talks") or (toks[i].low == "sale" and partner):
                 target, actor = (subj or target), (partner or actor)
             if partner and not target and actor:
@@ -1855,6 +1946,10 @@ class _Grammar:
             out.append(self._cand(seg, etype, roles, (i, j), end, amount=amount))
         return out
 
+    def _clause_says(self, seg: _Seg, i: int, status: str) -> bool:
+        a, b = self._clause(seg, i)
+        return any(a <= k < b and cls == status for k, _, cls in seg.cues)
+
     def _noun_type(
         self,
         kind: str,
@@ -1866,6 +1961,8 @@ class _Grammar:
         seg: _Seg,
         i: int,
         j: int,
+        poss: _Ent | None = None,
+        pair: bool = False,
     ) -> EventType | None:
         if kind in ("acquisition", "merger", "investment", "funding", "divestiture", "partnership"):
             if kind == "partnership" and seg.toks[i].low in ("partner", "partners") and not partner:
@@ -1879,7 +1976,13 @@ class _Grammar:
             return "partnership" if partner else None
         if post and j < len(seg.toks) and seg.toks[j].low == "for":
             return "acquisition"
-        if amount is not None and (pre or post) and amount.money is not None and amount.money.value >= 1e8:
+        big = amount is not None and amount.money is not None and amount.money.value >= 1e8
+        if big and (pre or post):
+            return "acquisition"
+        if pre and (poss is not None or self._clause_says(seg, i, "terminated")):
+            # "Microsoft's Activision deal", "walks away from Figma deal"
+            return "acquisition"
+        if big and pair and self._clause_says(seg, i, "terminated"):
             return "acquisition"
         if partner:
             return "partnership"

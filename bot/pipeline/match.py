@@ -145,21 +145,32 @@ def normalise(text: str) -> Normalised:
 
 
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
+_ASCII_LOWER = re.compile(r"[a-z]")
+_NOT_LOWER = re.compile(r"[a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u024f\u0430-\u045f\u03ac-\u03ce]")
 
 
-def case_style(text: str) -> CaseStyle:
-    """How a text uses capitals: when they carry no information, names need context."""
+def case_style(text: str, common: frozenset[str] | None = None) -> CaseStyle:
+    """How a text uses capitals: when they carry no information, names need context.
+
+    With `common` (lower-case common words) Title Case is judged on common words only, so a
+    short headline full of names ("JPMorgan Chase acquires First Republic") stays normal.
+    """
     words = _LETTER_RUN.findall(text)
     if not words:
         return "normal"
-    letters = sum(len(w) for w in words)
-    lower = sum(1 for w in words for c in w if c.islower())
+    joined = "".join(words)
+    letters = len(joined)
+    lower = letters - len(_NOT_LOWER.sub("", joined)) if not joined.isascii() else len(_ASCII_LOWER.findall(joined))
     if letters >= 8 and lower <= letters * 0.08:
         return "upper"
     capitalised = [w for w in words if w[0].isupper() and not w.isupper()]
     if not capitalised and len(words) >= 2 and words[0][0].islower():
         return "lower"
     content = [w for w in words[1:] if len(w) >= 4]
+    if common is not None:
+        known = [w for w in content if w.lower() in common]
+        if len(known) >= 2:
+            content = known
     if len(content) >= 2:
         caps = sum(1 for w in content if w[0].isupper())
         if caps >= 0.7 * len(content):
@@ -232,6 +243,13 @@ class Matcher:
         self._compounds = words_of(lex, "name_compounds")
         self._common = words_of(lex, "common_words")
         self._context = self._context_words(lex)
+        verbish = set(words_of(lex, "headline_verbs", "corporate_suffixes"))
+        for forms in words_of(lex, "verbs"):
+            for form in forms.split("/"):
+                verbish.add(form.split()[0])
+        for phrase in words_of(lex, "status_cues"):
+            verbish.add(phrase.split()[0])
+        self._verbish = frozenset(verbish)
         self._aliases: dict[str, list[_Alias]] = {}
         for company in companies:
             for alias in dict.fromkeys(n.strip() for n in company.names if n.strip()):
@@ -302,7 +320,7 @@ class Matcher:
         """Accepted hits in already-normalised text: (start, end, alias)."""
         if self._pattern is None or not text:
             return []
-        style = case_style(text)
+        style = case_style(text, self._common)
         hits: list[_Hit] = []
         pos = 0
         while True:
@@ -339,11 +357,33 @@ class Matcher:
         if alias.ambiguous and alias.context_required is not False:
             if self._other_thing(text, start, end, style):
                 return None
-            if style != "normal" or _SENTENCE_START.search(text, 0, start) is not None:
+            opening = _SENTENCE_START.search(text, 0, start) is not None
+            if opening and self._noun_follows(text, end, style):
+                return None
+            if style != "normal" or opening:
                 needs_context = True
             if alias.ticker and style != "upper" and surface.isupper():
                 needs_context = False
         return _Hit(start, end, alias, needs_context)
+
+    def _noun_follows(self, text: str, end: int, style: CaseStyle) -> bool:
+        """ "Block party", "Apple orchards": an opening name followed by a plain noun is the word."""
+        if text[end : end + 1] != " ":
+            return False
+        nxt = _WORD.match(text, end + 1)
+        if nxt is None:
+            return False
+        word = nxt.group()
+        low = word.lower()
+        if not word[0].isalpha() or low in self._verbish:
+            return False
+        if style == "normal" and not word[0].islower():
+            return False
+        if low in self._common:
+            return True
+        # an unknown word: a noun when a verb follows it ("Apple orchards report ...")
+        after = _WORD.match(text, nxt.end() + 1) if text[nxt.end() : nxt.end() + 1] == " " else None
+        return after is not None and after.group().lower() in self._verbish
 
     def _case_ok(self, surface: str, alias: _Alias, style: CaseStyle) -> bool:
         if surface == alias.alias:
@@ -413,7 +453,7 @@ class Matcher:
         after = text[hit.end : hit.end + 60]
         if after.startswith(("'s", "'S", "' ", "<")) or re.match(r",\s+(?:the|a|an|which|whose|its)\b", after, re.I):
             return True
-        if case_style(text) == "normal":
+        if case_style(text, self._common) == "normal":
             clause = _CLAUSE_END.split(text[hit.end :], maxsplit=1)[0]
             nxt = [w.lower() for w in _WORD.findall(clause) if w[0].isalnum()]
         else:

@@ -105,7 +105,7 @@ class _Filing:
 
 
 def parse(body: bytes, headers: Mapping[str, str], fetched_at: datetime) -> list[Article]:
-    """Every filing in an EDGAR payload, newest first as EDGAR lists them, one per accession number."""
+    """Every filing in an EDGAR payload, in the payload's order, one per accession number."""
     start = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if not start:
         raise ParseError("empty body")
@@ -166,7 +166,7 @@ def _summary(filing: _Filing) -> str:
 
 def index_url(cik: str, accession: str) -> str:
     """The filing's index page, which links every document of it; "" without a CIK to file it under."""
-    if not cik.strip("0") or not _ACCESSION.fullmatch(accession):
+    if not cik.isdigit() or not cik.strip("0") or not _ACCESSION.fullmatch(accession):
         return ""
     return f"{ARCHIVES}/{int(cik)}/{accession.replace('-', '')}/{accession}-index.htm"
 
@@ -269,7 +269,9 @@ def _merge_parties(listed: Sequence[tuple[_Filing, str]]) -> Iterator[_Filing]:
     for parties in groups.values():
         ranked = sorted(parties, key=lambda pair: _role_rank(pair[1]))
         main = ranked[0][0]
-        filers = [f.company for f, role in ranked[1:] if role in ("filed by", "reporting") and f.company != main.company]
+        filers = [
+            f.company for f, role in ranked[1:] if role in ("filed by", "reporting") and f.company != main.company
+        ]
         yield _Filing(
             accession=main.accession,
             form=main.form,

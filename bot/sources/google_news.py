@@ -45,7 +45,7 @@ def _article(entry: Mapping[str, Any], fetched_at: datetime) -> Article | None:
     link = _str(entry.get("link")).strip()
     if not title and not link:
         return None
-    date_text = _str(entry.get("published")) or _str(entry.get("updated"))
+    date_text = _str(entry.get("published"))
     published = (
         utc_from_struct(entry.get("published_parsed"))
         or (parse_loose_date(date_text) if date_text else None)
@@ -53,7 +53,7 @@ def _article(entry: Mapping[str, Any], fetched_at: datetime) -> Article | None:
     )
     return Article(
         key=story_key(_str(entry.get("id")), link, title, date_text),
-        title=title or full_title,
+        title=title,
         summary=summary_text(_str(entry.get("summary")), (title, full_title), publisher),
         url=link,
         publisher=publisher or FALLBACK_PUBLISHER,
@@ -115,4 +115,3 @@ def _publisher(entry: Mapping[str, Any]) -> str:
 
 def _str(value: object) -> str:
     return value if isinstance(value, str) else ""
-

@@ -365,7 +365,9 @@ def test_events_from_every_fixture_filing() -> None:
 # Fuzzing: whatever the bytes, the answer is articles or ParseError
 # ---------------------------------------------------------------------------
 
-_SEEDS = [(FIXTURES_DIR / n).read_bytes() for n in ("getcurrent_atom_one_filing_per_party.xml", "efts_2025_schema.json")]
+_SEEDS = [
+    (FIXTURES_DIR / n).read_bytes() for n in ("getcurrent_atom_one_filing_per_party.xml", "efts_2025_schema.json")
+]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -121,11 +121,17 @@ def test_seendate(raw: str, iso: str | None) -> None:
 @pytest.mark.parametrize(
     ("raw", "tidy"),
     [
-        ("Meta takes 49 % stake in Scale AI for $ 14 . 3 billion", "Meta takes 49% stake in Scale AI for $14.3 billion"),
+        (
+            "Meta takes 49 % stake in Scale AI for $ 14 . 3 billion",
+            "Meta takes 49% stake in Scale AI for $14.3 billion",
+        ),
         ("U . S . regulator ' s review , sources say", "U.S. regulator's review, sources say"),
         ("Sales of 1 , 200 units ( about 5 % )", "Sales of 1,200 units (about 5%)"),
         ("Is it over ?", "Is it over?"),
-        ("Customs grants approval to Vizhinjam International Seaport", "Customs grants approval to Vizhinjam International Seaport"),
+        (
+            "Customs grants approval to Vizhinjam International Seaport",
+            "Customs grants approval to Vizhinjam International Seaport",
+        ),
         ("AT&T - Time Warner: done", "AT&T - Time Warner: done"),
     ],
 )

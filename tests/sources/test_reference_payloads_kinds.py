@@ -12,7 +12,6 @@ import json
 import re
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 
 from bot.config import FetchConfig
+from bot.model import Article
 from bot.pipeline.fetch import Fetcher
 from bot.sources import ParseError, parse
 from bot.sources.files import parse_files
@@ -126,8 +126,12 @@ KNOWN: dict[str, Known] = {
 
 # GDELT's plain-text errors: a ParseError carrying the first line (at most 200 characters).
 ERRORS: dict[str, str] = {
-    "gdelt/doc_200-keyword-error_body.txt": "One or more of your keywords were too short, too long or too common: (locationcc:br)",
-    "gdelt/doc_429-rate-limited_body.txt": "Please limit requests to one every 5 seconds or contact kalev.leetaru5@gmail.com",
+    "gdelt/doc_200-keyword-error_body.txt": (
+        "One or more of your keywords were too short, too long or too common: (locationcc:br)"
+    ),
+    "gdelt/doc_429-rate-limited_body.txt": (
+        "Please limit requests to one every 5 seconds or contact kalev.leetaru5@gmail.com"
+    ),
 }
 
 
@@ -174,32 +178,31 @@ def test_reference_payload(path: Path) -> None:
         assert not looks_like_mojibake(article.summary), f"{relative}: {article.summary!r}"
     if item is not None:
         title, publisher, published = item
-        matching = [a for a in articles if a.title == title]
+        matching = [(a.publisher, iso_utc(a.published)) for a in articles if a.title == title]
         assert matching, f"{title!r} not among {[a.title for a in articles][:5]}"
-        assert (matching[0].publisher, iso_utc(matching[0].published)) == (publisher, published)
+        assert (publisher, published) in matching
+
+
+def parse_reference(kind: str, relative: str) -> list[Article]:
+    return parse(kind, _reference(relative).read_bytes(), {}, FETCHED_AT)
 
 
 def test_reference_google_news_quirks() -> None:
-    itc = parse("google_news", _reference("google-news/search_ITC-stock_en-IN_2026-09_deal-headline_trimmed.xml")
-                .read_bytes(), {}, FETCHED_AT)  # fmt: skip
+    itc = parse_reference("google_news", "google-news/search_ITC-stock_en-IN_2026-09_deal-headline_trimmed.xml")
     # The double-escaped `&amp;amp;` item, which also has no <guid>: its key is the link's article token.
     assert itc[1].title == "ITC Share Price Today (ITC) | Live Chart, News & Stock Market"
     assert (itc[1].publisher, itc[1].key) == ("TechGraph", "CBMioAFBVV95cUxONkxY")
     assert itc[1].url == "https://news.google.com/rss/articles/CBMioAFBVV95cUxONkxY?oc=5"
-    cluster = parse("google_news", _reference(
-        "google-news/item_ja-JP_cluster-description-ol_2026-08-05_trimmed.xml").read_bytes(), {}, FETCHED_AT)  # fmt: skip
+    cluster = parse_reference("google_news", "google-news/item_ja-JP_cluster-description-ol_2026-08-05_trimmed.xml")
     assert cluster[0].summary == "" and cluster[0].key == "CBMiX0FV"
-    bitcoin = parse("google_news", _reference("google-news/search_bitcoin_en-US_2026-09-22_trimmed.xml")
-                    .read_bytes(), {}, FETCHED_AT)  # fmt: skip
+    bitcoin = parse_reference("google_news", "google-news/search_bitcoin_en-US_2026-09-22_trimmed.xml")
     # The author replaced item 2's description with text of their own: that text is kept.
     assert [a.summary for a in bitcoin] == ["", "bitcoin market update"]
 
 
 def test_reference_edgar_atom_and_submissions_agree() -> None:
-    atom = parse("edgar", _reference("sec-edgar/browse-edgar_getcompany_AAPL_atom_2021-04-18.xml").read_bytes(),
-                 {}, FETCHED_AT)  # fmt: skip
-    submissions = parse("edgar", _reference("sec-edgar/submissions_CIK0000320193_2023-08.json").read_bytes(),
-                        {}, FETCHED_AT)  # fmt: skip
+    atom = parse_reference("edgar", "sec-edgar/browse-edgar_getcompany_AAPL_atom_2021-04-18.xml")
+    submissions = parse_reference("edgar", "sec-edgar/submissions_CIK0000320193_2023-08.json")
     by_key = {a.key: a for a in submissions}
     shared = [a for a in atom if a.key in by_key]
     assert len(shared) == 40
@@ -236,7 +239,9 @@ def test_dealwatch_parse_each_reference_folder(folder: str) -> None:
     assert len(errors) == len(expected_errors)
     for line, name in zip(errors, expected_errors, strict=True):
         assert line.startswith(f"{REFERENCE / name}: {ERRORS[name]}")
-    assert len(items) == sum(KNOWN[str(p.relative_to(REFERENCE))][0] for p in paths if str(p.relative_to(REFERENCE)) in KNOWN)
+    assert len(items) == sum(
+        KNOWN[str(p.relative_to(REFERENCE))][0] for p in paths if str(p.relative_to(REFERENCE)) in KNOWN
+    )
     assert all(set(item) == {"id", "title", "summary", "url", "source", "published"} for item in items)
 
 
@@ -267,8 +272,8 @@ CONTENT_TYPES = {
 }
 
 
-@contextmanager
-def serve_fixtures() -> Iterator[str]:
+@pytest.fixture(scope="module")
+def fixture_server() -> Iterator[str]:
     """Serves tests/data/sources/<kind>/<file> at http://127.0.0.1:PORT/<kind>/<file>.
 
     A file named `*_429.*` is answered with status 429, as GDELT answers when asked too often.
@@ -292,7 +297,7 @@ def serve_fixtures() -> Iterator[str]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -312,11 +317,10 @@ def _served() -> list[Any]:
 
 
 @pytest.mark.parametrize(("kind", "path"), _served())
-async def test_fixture_fetched_over_loopback_parses_as_expected(kind: str, path: Path) -> None:
+async def test_fixture_fetched_over_loopback_parses_as_expected(fixture_server: str, kind: str, path: Path) -> None:
     expected = json.loads(Path(f"{path}.expected.json").read_text(encoding="utf-8"))
-    with serve_fixtures() as base:
-        async with Fetcher(FetchConfig(allow_private_networks=True, timeout=5.0)) as fetcher:
-            result = await fetcher.fetch(f"{base}/{kind}/{path.name}")
+    async with Fetcher(FetchConfig(allow_private_networks=True, timeout=5.0)) as fetcher:
+        result = await fetcher.fetch(f"{fixture_server}/{kind}/{path.name}")
     if path.name.endswith(("_429.txt", "_429.json")):
         # The fetch step turns a 429 into a source error by itself (with Retry-After); nothing to parse.
         assert (result.status, result.ok) == (429, False)
