@@ -7,21 +7,22 @@ import logging
 import os
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TextIO
 
 from bot.adapters.console import ConsoleNotifier
 from bot.clock import SystemClock
-from bot.config import Config
-from bot.delivery import Deliverer, RetryPolicy
+from bot.config import PER_COMPANY_KINDS, Config
+from bot.delivery import Deliverer, RetryPolicy, platform_of
 from bot.pipeline.extract import extractor_factory
 from bot.pipeline.fetch import Fetcher
+from bot.pipeline.plan import reconcile_sources
 from bot.pipeline.poll import Poller, PollReport, PollSettings
 from bot.ports import Clock, Notifier, Store
 from bot.scheduler import Scheduler
-from bot.sources import PARSERS
+from bot.sources import PARSERS, ParseError, parse
 from bot.store import open_store
 
 log = logging.getLogger(__name__)
@@ -39,13 +40,21 @@ async def seed(store: Store, config: Config, clock: Clock) -> list[str]:
     for company in config.companies():
         await store.upsert_company(company)
     for spec in config.source_specs():
+        if spec.kind in PER_COMPANY_KINDS:
+            continue  # a template: plan.reconcile_sources makes one source per watched company
         if spec.kind not in PARSERS:
             warnings.append(f"source kind {spec.kind!r} is not available in this version; skipped")
             continue
         await store.upsert_source(spec, clock.now())
     for sub in config.subscriptions:
         await store.add_subscription(sub.to_subscription())
+    await reconcile_sources(store, config.sources, clock.now())
     return warnings
+
+
+# Fair use of public services: SEC asks for at most 10 requests a second, GDELT for one every 5 s.
+SEC_HOSTS = {"www.sec.gov": 0.1, "data.sec.gov": 0.1, "efts.sec.gov": 0.1}
+GDELT_HOSTS = {"api.gdeltproject.org": 5.0}
 
 
 @dataclass
@@ -58,7 +67,7 @@ class App:
     as_json: bool = False
     owner: str = field(default_factory=instance_name)
     store: Store | None = None
-    _fetcher: Fetcher | None = None
+    _fetchers: dict[str, Fetcher] = field(default_factory=dict)
     _poller: Poller | None = None
     _deliverer: Deliverer | None = None
 
@@ -66,33 +75,68 @@ class App:
         self.store = await open_store(self.config.database)
         for warning in await seed(self.store, self.config, self.clock):
             log.warning("%s", warning)
-        self._fetcher = Fetcher(self.config.fetch)
+        self._fetchers["*"] = Fetcher(self.config.fetch, host_min_interval=GDELT_HOSTS)
+        if self.config.edgar.user_agent:
+            self._fetchers["edgar"] = Fetcher(
+                self.config.fetch, user_agent=self.config.edgar.user_agent, host_min_interval=SEC_HOSTS
+            )
+        notifiers = self.notifiers()
         self._poller = Poller(
             self.store,
-            self._fetcher,
+            self._fetchers,
             extractor_factory(),
             self.clock,
             PollSettings(
                 dedup_window=timedelta(seconds=self.config.dedup_window),
                 max_backoff=timedelta(seconds=self.config.fetch.max_backoff),
             ),
+            notify_admin=self._admin_notice(notifiers),
         )
         d = self.config.delivery
         self._deliverer = Deliverer(
             self.store,
-            self.notifiers(),
+            notifiers,
             self.clock,
             owner=self.owner,
             policy=RetryPolicy(max_attempts=d.max_attempts, base_s=d.retry_base, max_s=d.retry_max),
         )
 
+    def _admin_notice(self, notifiers: dict[str, Notifier]) -> Callable[[str], Awaitable[None]]:
+        target = self.config.admin_channel
+
+        async def notify(text: str) -> None:
+            notifier = notifiers.get(platform_of(target)) or notifiers["console"]
+            await notifier.notice(target, text)
+
+        return notify
+
+    async def reconcile(self) -> None:
+        """Per-company sources follow the watchlist, which chat commands change at any time."""
+        assert self.store is not None
+        await reconcile_sources(self.store, self.config.sources, self.clock.now())
+
     def notifiers(self) -> dict[str, Notifier]:
         notifiers: dict[str, Notifier] = {"console": ConsoleNotifier(self.out or sys.stdout, as_json=self.as_json)}
+        if self.config.slack.enabled:
+            from bot.adapters.slack import SlackNotifier, slack_client
+
+            notifiers["slack"] = SlackNotifier(slack_client(self.config.slack))
         return notifiers
 
+    async def check_source(self, url: str) -> str | None:
+        """A chat `source add`: test-fetch through the guarded fetcher and parse as a feed; None if fine."""
+        result = await self._fetchers["*"].fetch(url)
+        if not result.ok:
+            return result.error or f"HTTP {result.status}"
+        try:
+            parse("rss", result.body, result.headers, self.clock.now())
+        except ParseError as exc:
+            return f"not a feed ({exc})"
+        return None
+
     async def close(self) -> None:
-        if self._fetcher is not None:
-            await self._fetcher.aclose()
+        for fetcher in self._fetchers.values():
+            await fetcher.aclose()
         if self.store is not None:
             await self.store.close()
 
@@ -110,6 +154,7 @@ class App:
     async def poll_once(self) -> list[PollReport]:
         """One pass over every source, due or not, then every alert it produced is delivered."""
         assert self.store is not None and self._poller is not None and self._deliverer is not None
+        await self.reconcile()
         sources = await self.store.list_sources()
         gate = asyncio.Semaphore(4)
         poller = self._poller
@@ -129,8 +174,27 @@ class App:
         assert self.store is not None and self._poller is not None and self._deliverer is not None
         from bot.web import serve_health
 
-        scheduler = Scheduler(self.store, self._poller, self._deliverer, self.clock, owner=self.owner)
-        web = await serve_health(self.store, self.config.http.host, self.config.http.port)
+        scheduler = Scheduler(
+            self.store, self._poller, self._deliverer, self.clock, owner=self.owner, before_poll=self.reconcile
+        )
+        slack = None
+        if self.config.slack.enabled:
+            from bot import __version__
+            from bot.adapters.slack import SlackAdapter
+
+            slack = SlackAdapter(
+                self.config.slack, self.store, self.clock, check_source=self.check_source, version=__version__
+            )
+        web = await serve_health(
+            self.store, self.config.http.host, self.config.http.port, routes=slack.routes() if slack else ()
+        )
+        if slack is not None:
+            try:
+                await slack.start()
+            except BaseException:
+                await slack.close()
+                await web.cleanup()
+                raise
         scheduler.start()
         log.info(
             "dealwatch running as %s; health on http://%s:%s/healthz",
@@ -143,4 +207,6 @@ class App:
         finally:
             log.info("shutting down")
             await scheduler.stop()
+            if slack is not None:
+                await slack.close()
             await web.cleanup()

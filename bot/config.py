@@ -99,6 +99,10 @@ class SourceConfig(_Strict):
     url: str | None = None
     interval: Duration = 600.0
     backfill: Duration = 0.0
+    # google_news only: the edition to search and how far back (Google's `when:`).
+    lang: str = "en"
+    region: str = "US"
+    recency: str = "1d"
 
     @field_validator("interval")
     @classmethod
@@ -110,6 +114,8 @@ class SourceConfig(_Strict):
     def model_post_init(self, _context: Any) -> None:
         if self.kind == "rss" and not self.url:
             raise ValueError("an rss source needs a url")
+        if self.kind != "google_news" and (self.lang, self.region, self.recency) != ("en", "US", "1d"):
+            raise ValueError("lang, region and recency apply to google_news sources only")
         if self.url is not None and not re.match(r"^https?://[^\s/]+", self.url):
             raise ValueError(f"url {self.url!r} is not an http(s) URL")
 
@@ -179,6 +185,11 @@ class DiscordConfig(_Strict):
         return self.token is not None
 
 
+class EdgarConfig(_Strict):
+    # SEC's fair-access policy: declare who you are, with a contact e-mail, in every request.
+    user_agent: str | None = None
+
+
 class HttpConfig(_Strict):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
@@ -200,6 +211,7 @@ class Config(_Strict):
     discord: DiscordConfig = DiscordConfig()
     http: HttpConfig = HttpConfig()
     delivery: DeliveryConfig = DeliveryConfig()
+    edgar: EdgarConfig = EdgarConfig()
     admin_channel: str = "console"
     dedup_window: Duration = 30 * 86400.0
 
@@ -209,6 +221,15 @@ class Config(_Strict):
         if not re.match(r"^(sqlite(\+aiosqlite)?|postgres(ql)?(\+asyncpg)?)://", v):
             raise ValueError(f"{v!r} is not a database URL like sqlite:///dealwatch.db or postgresql://host/db")
         return v
+
+    def model_post_init(self, _context: Any) -> None:
+        if any(s.kind == "edgar" for s in self.sources):
+            ua = self.edgar.user_agent or ""
+            if not re.search(r"[\w.+-]+@[\w-]+\.[\w.-]+", ua):
+                raise ValueError(
+                    f"edgar.user_agent: {ua!r} has no contact e-mail; SEC requires one for edgar sources, "
+                    "e.g. 'Acme Research ops@acme.example'"
+                )
 
     def companies(self) -> list[Company]:
         return [c.to_company() for c in self.watchlist]
@@ -239,7 +260,7 @@ def _key_path(loc: tuple[int | str, ...]) -> str:
             out += f"[{part}]"
         elif not part.startswith(("function-", "literal[", "union[")) and part not in ("str", "int", "float"):
             out += f".{part}" if out else part
-    return out or "(top level)"
+    return out
 
 
 def _message(err: Any) -> str:
@@ -272,7 +293,10 @@ def load_config_text(text: str, name: str, env: dict[str, str] | None = None) ->
     try:
         return Config.model_validate(substitute_env(raw, env))
     except ValidationError as exc:
-        lines = [f"{name}: {_key_path(tuple(e['loc']))}: {_message(e)}" for e in exc.errors()]
+        lines = [
+            f"{name}: {path}: {_message(e)}" if (path := _key_path(tuple(e["loc"]))) else f"{name}: {_message(e)}"
+            for e in exc.errors()
+        ]
         raise ConfigError("\n".join(lines)) from None
 
 

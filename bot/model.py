@@ -184,6 +184,7 @@ class SourceState:
     last_error: str | None = None
     error_count: int = 0
     failing_since: datetime | None = None
+    broken_at: datetime | None = None
     first_polled: bool = False
     created_at: datetime | None = None
 

@@ -21,6 +21,9 @@ from bot.model import (
 Extractor = Callable[[Article], list[DealEvent]]
 """Match and classify in one: an article -> the events it reports about watched companies."""
 
+ExtractorFor = Callable[[Sequence[Company], SourceState], Extractor]
+"""The extractor for a source's articles, given the current watchlist."""
+
 
 class Clock(Protocol):
     def now(self) -> datetime:
@@ -32,6 +35,10 @@ class Notifier(Protocol):
     async def send(self, alert: Alert) -> str | None:
         """Post one alert. Returns the platform's reference to the posted message (used to
         thread later updates), or None. Raises on failure; the outbox retries."""
+        ...
+
+    async def notice(self, target: str, text: str) -> None:
+        """Post a plain operational notice (a source is broken) to an admin channel."""
         ...
 
 
@@ -62,6 +69,7 @@ class PollRecord:
     etag: str | None = None
     last_modified: str | None = None
     body_hash: str | None = None
+    broken_at: datetime | None = None  # set when an error makes the source count as broken
 
 
 class Store(Protocol):

@@ -34,6 +34,7 @@ class Scheduler:
         deliver_s: float = 2.0,
         concurrency: int = 4,
         lease: timedelta = timedelta(minutes=10),
+        before_poll: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._store = store
         self._poller = poller
@@ -44,6 +45,7 @@ class Scheduler:
         self._deliver_s = deliver_s
         self._concurrency = concurrency
         self._lease = lease
+        self._before_poll = before_poll
         self._aps: AsyncIOScheduler | None = None
         self._inflight: set[asyncio.Task[Any]] = set()
         self._stopping = False
@@ -74,6 +76,8 @@ class Scheduler:
         return reports
 
     async def tick(self) -> None:
+        if self._before_poll is not None:
+            await self._guard(self._before_poll)
         await self._guard(self.poll_due)
         await self._guard(self._deliverer.run_once)
 

@@ -1,7 +1,8 @@
-"""The bot's own HTTP server: health for load balancers and operators (Slack HTTP mode mounts here later)."""
+"""The bot's own HTTP server: health for load balancers and operators, plus routes adapters bring (Slack HTTP mode)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from aiohttp import web
@@ -22,7 +23,11 @@ async def health(store: Store) -> dict[str, object]:
     }
 
 
-async def serve_health(store: Store, host: str, port: int) -> web.AppRunner:
+async def serve_health(
+    store: Store, host: str, port: int, routes: Sequence[web.AbstractRouteDef] = ()
+) -> web.AppRunner:
+    """Serves /healthz and `routes` (e.g. Slack's POST /slack/events) on host:port."""
+
     async def healthz(_request: web.Request) -> web.Response:
         try:
             return web.json_response(await health(store))
@@ -31,6 +36,7 @@ async def serve_health(store: Store, host: str, port: int) -> web.AppRunner:
 
     app = web.Application()
     app.router.add_get("/healthz", healthz)
+    app.add_routes(routes)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()

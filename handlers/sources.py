@@ -1,4 +1,4 @@
-"""Commands: `sources`, `source add`, `source remove` (command + context -> Reply): the news sources and their health."""
+"""Commands: `sources`, `source add`, `source remove` (command + context -> Reply): news sources, their health."""
 
 from __future__ import annotations
 
@@ -9,7 +9,16 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from bot.model import Reply, SourceSpec, SourceState
-from handlers.args import format_duration, format_time, parse_duration, parse_id, parse_page, relative, take_option, usage
+from handlers.args import (
+    format_duration,
+    format_time,
+    parse_duration,
+    parse_id,
+    parse_page,
+    relative,
+    take_option,
+    usage,
+)
 from handlers.context import Context
 
 log = logging.getLogger(__name__)
@@ -54,7 +63,7 @@ def describe(source: SourceState, now: datetime) -> str:
     if source.last_error and state != "ok":
         error = " ".join(source.last_error.split())
         lines.append(f"  last error: {error[:MAX_ERROR]}{'…' if len(error) > MAX_ERROR else ''}")
-    if source.next_poll is not None:
+    if source.next_poll is not None and source.next_poll > now:
         lines.append(f"  next poll {relative(source.next_poll, now)}")
     else:
         lines.append("  next poll: due now")

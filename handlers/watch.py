@@ -22,7 +22,8 @@ from handlers.context import Context
 
 log = logging.getLogger(__name__)
 
-ADD_USAGE = 'watch add <company> [aliases...]  (quote a name of several words to give aliases: watch add "Scale AI" Scale)'
+ADD_USAGE = "watch add <company> [aliases...]"
+ADD_NOTE = 'Quote a name of several words to give it aliases: watch add "Scale AI" Scale scale.com'
 REMOVE_USAGE = "watch remove <company>"
 LIST_USAGE = "watch list"
 
@@ -60,7 +61,7 @@ def _owner(spelling: str, companies: Sequence[Company], skip: str) -> Company | 
 async def add(ctx: Context, args: Sequence[str]) -> Reply:
     """Add a company, or add aliases to one already watched (keeping those it has)."""
     if not args:
-        return usage(ADD_USAGE)
+        return usage(ADD_USAGE, ADD_NOTE)
     name, aliases = _read_add(args)
     problem = _bad_name(name) or next((_bad_name(a) for a in aliases if _bad_name(a)), None)
     if problem:

@@ -53,3 +53,11 @@ class ConsoleNotifier:
             out.write(f"[{alert.target}]{thread}\n{card_text(render_alert(alert))}\n\n")
         out.flush()
         return str(alert.delivery_id)
+
+    async def notice(self, target: str, text: str) -> None:
+        out = self._out or sys.stdout
+        if self._json:
+            out.write(json.dumps({"kind": "notice", "target": target, "text": text}, ensure_ascii=False) + "\n")
+        else:
+            out.write(f"[{target}] notice: {text}\n\n")
+        out.flush()

@@ -13,10 +13,10 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
-from typing import Any, AsyncIterator
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from aiohttp import web
@@ -34,11 +34,11 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
-import handlers
 from bot.config import SlackConfig
 from bot.model import Alert, Card, Reply
 from bot.ports import Clock, Store
 from bot.render import render_alert
+from handlers import dispatch as dispatch_command
 from handlers.context import Context, SourceCheck
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,7 @@ CONTEXT_MAX = 2000
 BLOCKS_MAX = 50
 FALLBACK_MAX = 3000
 CARDS_PER_REPLY = 8
+URL_MAX = 1000  # longer links are shown as their title only, so three always fit in one section
 
 # Errors that say the bot token itself is wrong: starting anyway would only fail every send.
 _FATAL_AUTH = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"})
@@ -107,7 +108,7 @@ def link(url: str, label: str, limit: int = 300) -> str:
     """`<url|label>` built here, from a sanitised URL and an escaped label; plain label if the URL is unusable."""
     target = safe_url(url)
     text = clip(label.strip() or url, limit)
-    return f"<{target}|{text}>" if target else text
+    return f"<{target}|{text}>" if target and len(target) <= URL_MAX else text
 
 
 def command_text(raw: str) -> str:
@@ -146,8 +147,7 @@ def card_blocks(card: Card) -> list[dict[str, Any]]:
     ]
     if card.fields:
         fields = [
-            _mrkdwn(clip(name, 100).join("**") + "\n" + clip(value, FIELD_MAX - 110))
-            for name, value in card.fields[:FIELDS_MAX]
+            _mrkdwn(f"*{clip(name, 100)}*\n{clip(value, FIELD_MAX - 110)}") for name, value in card.fields[:FIELDS_MAX]
         ]
         blocks.append({"type": "section", "fields": fields})
     if card.evidence:
@@ -215,7 +215,7 @@ def _retry_after(response: HttpResponse) -> float:
     return 1.0
 
 
-class RateLimitRetry(AsyncRateLimitErrorRetryHandler):  # type: ignore[misc]
+class RateLimitRetry(AsyncRateLimitErrorRetryHandler):
     """slack_sdk's 429 retry, waiting exactly Retry-After on an injectable sleep, and only for short waits:
     a long one goes back to the outbox instead of holding up every other delivery."""
 
@@ -319,6 +319,21 @@ class SlackNotifier:
             await self._edit_parent(channel, thread, render_alert(replace(alert, kind="new")))
         return await self._post(channel, card, thread_ts=thread)
 
+    async def notice(self, target: str, text: str) -> None:
+        """An operational notice (a source is broken) as a plain message; it quotes URLs and errors, so escaped."""
+        channel = channel_of(target)
+        async with self._turn(channel):
+            try:
+                await self._client.chat_postMessage(
+                    channel=channel,
+                    text=clip(text, FALLBACK_MAX),
+                    blocks=[_section(clip(text, SECTION_MAX))],
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+            except SlackApiError as exc:
+                raise SlackError(f"chat.postMessage to {channel} failed: {_error_code(exc)}") from None
+
     @asynccontextmanager
     async def _turn(self, channel: str) -> AsyncIterator[None]:
         """One message at a time per channel, at most one per `per_channel_s`."""
@@ -396,7 +411,7 @@ class SlackAdapter:
         self._clock = clock
         self._check_source = check_source
         self._version = version
-        self._dispatch: Dispatch = dispatch or handlers.dispatch
+        self._dispatch: Dispatch = dispatch or dispatch_command
         self._admins = frozenset(config.admins)
         self._admin_ttl_s = admin_ttl_s
         self._monotonic = monotonic
@@ -445,20 +460,21 @@ class SlackAdapter:
             self.app, app_token=self._app_token, web_client=self.client, ping_interval=self._ping_interval_s
         )
         # connect_async() keeps retrying until it gets through; the bot's other work must not wait on it.
-        self._connecting = asyncio.create_task(self._socket.connect_async())
+        self._connecting = asyncio.create_task(self._socket.connect_async())  # type: ignore[no-untyped-call]
         done, _ = await asyncio.wait({self._connecting}, timeout=connect_timeout_s)
         if not done:
             log.warning("slack: Socket Mode not connected after %.0fs; still trying", connect_timeout_s)
-        elif self._connecting.exception() is not None:
-            raise SlackError(f"Socket Mode connection failed: {self._connecting.exception()}")
-        else:
-            log.info("slack: Socket Mode connected")
+            return
+        error = self._connecting.exception()
+        if error is not None:
+            raise SlackError(f"Socket Mode connection failed: {type(error).__name__}: {error}")
+        log.info("slack: Socket Mode connected")
 
     async def close(self) -> None:
         if self._connecting is not None and not self._connecting.done():
             self._connecting.cancel()
         if self._socket is not None:
-            await self._socket.close_async()
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
 
     # transports
@@ -547,15 +563,8 @@ class SlackAdapter:
             check_source=self._check_source,
             version=self._version,
         )
-        name = _command_name(text)
-        command = handlers.COMMANDS.get(name) if name else None
-        if command is not None and command.admin and not is_admin:
-            log.info("slack: refused %r from %s in %s: not an admin", name, user, channel)
-        try:
-            return await self._dispatch(ctx, text)
-        except Exception:
-            log.exception("slack: command %r failed", name or "")
-            return Reply("Sorry, that went wrong on my side. Try again in a minute.", ephemeral=True)
+        # The handlers refuse (and log) admin commands from others, and answer every input with a Reply.
+        return await self._dispatch(ctx, text)
 
     async def is_admin(self, user: str) -> bool:
         """Config admins, plus workspace admins and owners per `users.info` (remembered for a few minutes)."""
@@ -570,22 +579,10 @@ class SlackAdapter:
         except SlackApiError as exc:
             log.warning("slack: users.info for %s failed (%s); not treating them as an admin", user, _error_code(exc))
             return False
+        except Exception as exc:  # Slack unreachable: answer the command, without admin rights
+            log.warning("slack: users.info for %s failed (%s); not treating them as an admin", user, type(exc).__name__)
+            return False
         info = response.get("user") or {}
         admin = bool(info.get("is_admin") or info.get("is_owner") or info.get("is_primary_owner"))
         self._admin_cache[user] = (admin, now + self._admin_ttl_s)
         return admin
-
-
-def _command_name(text: str) -> str | None:
-    """The longest entry of the COMMANDS table that `text` starts with (`watch add`, `history`)."""
-    words = text.lower().split()
-    for n in range(min(3, len(words)), 0, -1):
-        name = " ".join(words[:n])
-        if name in handlers.COMMANDS:
-            return name
-    return None
-
-
-def targets(channels: Sequence[str]) -> list[str]:
-    """`C0123` -> `slack:C0123`, for docs and tests that build subscriptions."""
-    return [f"slack:{c}" for c in channels]

@@ -140,6 +140,9 @@ _STAKE = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 @dataclass(frozen=True)
 class AmountSpan:
     """A money figure at [start, end) of the text it was found in."""
@@ -169,6 +172,8 @@ def _number(text: str) -> float:
 def find_amounts(text: str) -> list[AmountSpan]:
     """Every money figure in `text`, in order; a bare number without a currency is not money."""
     found: list[AmountSpan] = []
+    if _DIGIT.search(text) is None:
+        return found
     taken: list[tuple[int, int]] = []
     for pattern in (_PREFIXED, _SUFFIXED):
         for m in pattern.finditer(text):
@@ -212,6 +217,8 @@ def _currency(m: re.Match[str]) -> str | None:
 def find_stakes(text: str) -> list[StakeSpan]:
     """Every percentage in `text`; whether it is a stake is for the caller's context to say."""
     out: list[StakeSpan] = []
+    if _DIGIT.search(text) is None:
+        return out
     for m in _STAKE.finditer(text):
         pct = float(m.group("num"))
         if 0 < pct <= 100:

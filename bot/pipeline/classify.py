@@ -29,6 +29,14 @@ _NOT_FUNDING = frozenset(
     {"damages", "fine", "fines", "settlement", "verdict", "award", "ruling", "judgment", "refund", "tax",
      "credit", "credits", "grant", "subsidy", "subsidies", "bonus", "pay", "package", "contract", "order"}
 )
+# A summary sentence naming no watched company is read only if it may point back at one or price the deal.
+_WORTH_READING = re.compile(
+    r"\b(?:it|its|they|their|both|two|compan(?:y|ies)|startup|firm|group|maker|service|deal|round|series|led)\b",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+_MONEY_SIGN = re.compile(r"[$€£¥₹]|\b(?:dlrs|dollars|euros|pounds)\b", re.IGNORECASE)
+_PLAIN_WORD = re.compile(r"[\w'-]+")
 _DEAL_ADJECTIVES = frozenset(
     {"reported", "planned", "proposed", "rumored", "rumoured", "possible", "potential", "failed", "abandoned",
      "pending", "long-awaited", "agreed", "mooted", "expected", "hostile", "unsolicited", "sweetened", "raised",
@@ -89,7 +97,7 @@ class _Tok:
     def __init__(self, kind: str, text: str, start: int, end: int) -> None:
         self.kind = kind  # w word, p punctuation, E entity, $ money, % percentage
         self.text = text
-        self.low = text.lower() if kind in ("w", "p") else "\x00" + kind
+        self.low = text.lower() if kind == "w" or kind == "p" else "\x00" + kind
         self.start = start
         self.end = end
         self.ent: _Ent | None = None
@@ -128,34 +136,50 @@ class _Noun:
 
 
 class _Index:
-    """Phrases looked up by their first token; longest phrase first."""
+    """Phrases in a word trie, looked up at a token position; longest phrase first."""
+
+    _END = "\x00end"
 
     def __init__(self) -> None:
-        self._by_first: dict[str, list[tuple[tuple[str, ...], Any]]] = {}
+        self._root: dict[str, Any] = {}
 
     def add(self, phrase: str, payload: Any) -> None:
-        words = tuple(w.lower() for w in _WORD.findall(phrase))
-        if words:
-            self._by_first.setdefault(words[0], []).append((words, payload))
+        words = [w.lower() for w in _WORD.findall(phrase)]
+        if not words:
+            return
+        node = self._root
+        for w in words:
+            node = node.setdefault(w, {})
+        node.setdefault(self._END, []).append(payload)
 
     def finish(self) -> None:
-        for bucket in self._by_first.values():
-            bucket.sort(key=lambda item: -len(item[0]))
+        """Nothing to do: kept so building reads the same for any index."""
 
     def at(self, lows: Sequence[str], i: int) -> list[tuple[int, Any]]:
-        bucket = self._by_first.get(lows[i])
-        if not bucket:
+        node = self._root.get(lows[i])
+        if node is None:
             return []
-        out: list[tuple[int, Any]] = []
+        groups: list[tuple[int, list[Any]]] = []
+        k = 1
         n = len(lows)
-        for words, payload in bucket:
-            k = len(words)
-            if i + k <= n and (k == 1 or tuple(lows[i : i + k]) == words):
-                out.append((k, payload))
-        return out
+        while True:
+            ends = node.get(self._END)
+            if ends:
+                groups.append((k, ends))
+            if i + k >= n:
+                break
+            node = node.get(lows[i + k])
+            if node is None:
+                break
+            k += 1
+        return [(k, payload) for k, ends in reversed(groups) for payload in ends]
 
     def __contains__(self, word: str) -> bool:
-        return word in self._by_first
+        return word in self._root
+
+    @property
+    def firsts(self) -> Mapping[str, Any]:
+        return self._root
 
 
 _TENSES = ("base", "pres", "past", "ger", "pp")
@@ -280,6 +304,8 @@ class _Grammar:
             return []
         title = normalise(article.title or "")
         summary = normalise(article.summary or "")
+        if not self._has_trigger(title.text) and not self._has_trigger(summary.text):
+            return []
         by_field: dict[str, list[tuple[int, int, str]]] = {"title": [], "summary": []}
         for m in mentions:
             norm = title if m.field == "title" else summary
@@ -287,20 +313,31 @@ class _Grammar:
             by_field[m.field].append((norm.from_original(m.start), norm.from_original(m.end), name))
         segs = [self._segment(title.text, by_field["title"], case_style(title.text, self.common), True)]
         title_ents = [t.ent for t in segs[0].toks if t.ent is not None]
-        if summary.text.strip():
+        title_cands = self._extract(segs[0])
+        summary_cands: list[_Cand] = []
+        if summary.text.strip() and (by_field["summary"] or title_cands):
+            need_amount = any(c.amount is None for c in title_cands)
             style = case_style(summary.text, self.common)
             for start, end in self._sentences(summary.text):
                 spans = [(s - start, e - start, n) for s, e, n in by_field["summary"] if start <= s and e <= end]
-                seg = self._segment(summary.text[start:end], spans, style, False)
+                text = summary.text[start:end]
+                if self._has_trigger(text):
+                    if not spans and not _WORTH_READING.search(text):
+                        continue
+                elif not (need_amount and _MONEY_SIGN.search(text)):
+                    continue
+                seg = self._segment(text, spans, style, False)
                 seg.context = title_ents
                 self._complete_names(seg, title_ents)
                 segs.append(seg)
-        title_cands = self._extract(segs[0])
-        summary_cands: list[_Cand] = []
-        for seg in segs[1:]:
-            summary_cands.extend(self._extract(seg))
+                summary_cands.extend(self._extract(seg))
         cands = self._combine(title_cands, summary_cands, segs)
         return [self._event(c) for c in cands]
+
+    def _has_trigger(self, text: str) -> bool:
+        """Cheap test before the full reading: does any deal word occur at all?"""
+        firsts = self.triggers.firsts
+        return any(w in firsts for w in _PLAIN_WORD.findall(text.lower()))
 
     @staticmethod
     def _complete_names(seg: _Seg, known: Sequence[_Ent]) -> None:
@@ -332,11 +369,12 @@ class _Grammar:
         for s, e, name in watched:
             if 0 <= s < e <= len(text):
                 spans.append((s, e, "E", name))
-        for a in find_amounts(text):
-            spans.append((a.start, a.end, "$", a.money))
-        for p in find_stakes(text):
-            spans.append((p.start, p.end, "%", p.pct))
-        spans.sort(key=lambda x: (x[0], "E$%".index(x[2])))
+        if _DIGIT.search(text) is not None:
+            for a in find_amounts(text):
+                spans.append((a.start, a.end, "$", a.money))
+            for p in find_stakes(text):
+                spans.append((p.start, p.end, "%", p.pct))
+            spans.sort(key=lambda x: (x[0], "E$%".index(x[2])))
         toks: list[_Tok] = []
         pos = 0
         for s, e, kind, value in spans:
@@ -353,35 +391,36 @@ class _Grammar:
             toks.append(tok)
             pos = e
         self._words(text, pos, len(text), toks)
-        toks = self._attach(toks, text)
+        if "'" in text or "<" in text:
+            toks = self._attach(toks, text)
         seg = _Seg(text, toks, style, title)
         self._names(seg)
-        for k, tok in enumerate(seg.toks):
-            tok.idx = k
-            tok.where = seg
         self._mark(seg)
         return seg
 
     @staticmethod
     def _words(text: str, start: int, end: int, toks: list[_Tok]) -> None:
+        append = toks.append
         for m in _WORD.finditer(text, start, end):
             word = m.group()
-            if "'" in word and len(word) > 2 and word[-2:] in ("'s", "'S") and word[0].isalnum():
-                tok = _Tok("w", word[:-2], m.start(), m.end() - 2)
+            s0, e0 = m.span()
+            if not word[0].isalnum():
+                append(_Tok("p", word, s0, e0))
+                continue
+            if "'" in word and len(word) > 2 and word[-2:] in ("'s", "'S"):
+                tok = _Tok("w", word[:-2], s0, e0 - 2)
                 tok.poss = True
-                toks.append(tok)
+                append(tok)
                 continue
-            kind = "w" if word[0].isalnum() else "p"
-            if word == "'s":
-                kind = "p"
-            head, dash, tail = word.rpartition("-") if "-" in word else ("", "", "")
-            if dash and head and tail.lower() in _COMPOUND_TAILS and head[0].isupper():
-                s0 = m.start()
-                toks.append(_Tok("w", head, s0, s0 + len(head)))
-                toks.append(_Tok("p", "-", s0 + len(head), s0 + len(head) + 1))
-                toks.append(_Tok("w", tail, s0 + len(head) + 1, m.end()))
-                continue
-            toks.append(_Tok(kind, word, m.start(), m.end()))
+            if "-" in word:
+                head, _, tail = word.rpartition("-")
+                if head and tail.lower() in _COMPOUND_TAILS and head[0].isupper():
+                    cut = s0 + len(head)
+                    append(_Tok("w", head, s0, cut))
+                    append(_Tok("p", "-", cut, cut + 1))
+                    append(_Tok("w", tail, cut + 1, e0))
+                    continue
+            append(_Tok("w", word, s0, e0))
 
     @staticmethod
     def _attach(toks: list[_Tok], text: str) -> list[_Tok]:
@@ -449,8 +488,14 @@ class _Grammar:
         i = 0
         n = len(toks)
         first = True
+        normal = seg.style == "normal"
         while i < n:
             tok = toks[i]
+            if tok.kind != "w" or (normal and not (tok.text[0].isupper() or tok.text[0].isdigit())):
+                out.append(tok)
+                first = tok.kind == "p" and tok.text in _HARD_STOPS
+                i += 1
+                continue
             nxt = toks[i + 1] if i + 1 < n else None
             strong = self._namey(tok, seg.style, first, nxt)
             if not strong and self._weak_namey(tok, seg.style):
@@ -520,10 +565,13 @@ class _Grammar:
     def _mark(self, seg: _Seg) -> None:
         """Find triggers, status cues and clause boundaries once per segment."""
         toks = seg.toks
-        lows = [t.low for t in toks]
+        lows = []
         n = len(toks)
         seg.brk = [False] * n
         for i, tok in enumerate(toks):
+            lows.append(tok.low)
+            tok.idx = i
+            tok.where = seg
             if tok.kind == "p":
                 if tok.text in _HARD_STOPS:
                     seg.brk[i] = True
@@ -537,12 +585,14 @@ class _Grammar:
         covered = [False] * n
         triggers = self.triggers
         cues = self.cues
+        trigger_firsts = triggers.firsts
+        cue_firsts = cues.firsts
         for i in range(n):
             low = lows[i]
-            if low in triggers:
+            if low in trigger_firsts:
                 for k, payload in triggers.at(lows, i):
                     seg.hits.append((i, i + k, payload))
-            if low in cues:
+            if low in cue_firsts:
                 found = cues.at(lows, i)
                 longest = max(k for k, _ in found) if found else 0
                 for k, payload in found:
@@ -2020,14 +2070,18 @@ class _Grammar:
     def _not_value(self, seg: _Seg, k: int, funding: bool = False) -> bool:
         """True when the money at token k is a valuation, a price per share, revenue or a fee."""
         toks = seg.toks
-        before = " " + " ".join(t.low for t in toks[max(0, k - 3) : k])
-        after = " ".join(t.low for t in toks[k + 1 : k + 4]) + " "
-        for phrase in self.set["amount_not_value_before"]:
-            if before.endswith(" " + phrase) and (funding or phrase != "valued at"):
-                return True
-        if funding and ("valu" in before or "at" == (toks[k - 1].low if k > 0 else "")):
+        before = [t.low for t in toks[max(0, k - 3) : k]]
+        after = [t.low for t in toks[k + 1 : k + 4]]
+        not_before = self.set["amount_not_value_before"]
+        for n in (1, 2, 3):
+            if len(before) >= n:
+                phrase = " ".join(before[-n:])
+                if phrase in not_before and (funding or phrase != "valued at"):
+                    return True
+        if funding and (any("valu" in w for w in before) or (before and before[-1] == "at")):
             return True
-        return any(after.startswith(phrase + " ") for phrase in self.set["amount_not_value_after"])
+        not_after = self.set["amount_not_value_after"]
+        return any(len(after) >= n and " ".join(after[:n]) in not_after for n in (1, 2, 3))
 
     _FOR_FILLERS = frozenset(
         {"about", "roughly", "nearly", "almost", "around", "some", "over", "more", "than", "up", "to", "as", "much",
@@ -2122,7 +2176,6 @@ class _Grammar:
                 source = True
             if a <= i < b or (i < a and self._same_sentence(seg, i, c.trigger[0])):
                 classes.add(str(cls))
-        lows = " ".join(t.low for t in seg.toks[a:b])
         if c.type == "partnership_end":
             if source or ("rumor" in classes and c.tense not in ("past", "perfect")):
                 return "rumor"
@@ -2130,7 +2183,7 @@ class _Grammar:
                 return "completed"
             if c.tense == "future":
                 return "announced"
-            if any(self._has_phrase(lows, p) for p in self.set["end_completed_cues"]):
+            if self._any_phrase(seg, a, b, self.set["end_completed_cues"]):
                 return "completed"
             return "announced"
         if c.status_hint == "terminated" or "terminated" in classes:
@@ -2150,8 +2203,13 @@ class _Grammar:
         return "announced"
 
     @staticmethod
-    def _has_phrase(text: str, phrase: str) -> bool:
-        return re.search(r"(?<![\w'])" + re.escape(phrase) + r"(?![\w'])", text) is not None
+    def _any_phrase(seg: _Seg, a: int, b: int, phrases: frozenset[str]) -> bool:
+        lows = [t.low for t in seg.toks[a:b]]
+        for n in (1, 2, 3):
+            for k in range(len(lows) - n + 1):
+                if " ".join(lows[k : k + n]) in phrases:
+                    return True
+        return False
 
     def _same_sentence(self, seg: _Seg, i: int, k: int) -> bool:
         return not any(seg.toks[m].text in (";", "|") for m in range(i, k))

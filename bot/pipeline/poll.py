@@ -5,15 +5,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.model import Article, Company, FetchResult, SourceState
+from bot.model import Article, FetchResult, SourceState
 from bot.pipeline.dedup import dedup
 from bot.pipeline.route import route
-from bot.ports import Clock, EventWrite, Extractor, PollRecord, Store
+from bot.ports import Clock, EventWrite, ExtractorFor, PollRecord, Store
 from bot.sources import ParseError, parse
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,10 @@ class PollSettings:
     jitter: float = 0.1
     max_backoff: timedelta = timedelta(hours=6)
     stale_after: timedelta = timedelta(days=3)
+    broken_after: timedelta = timedelta(days=1)
+
+
+AdminNotice = Callable[[str], Awaitable[None]]
 
 
 class Poller:
@@ -52,15 +56,19 @@ class Poller:
     def __init__(
         self,
         store: Store,
-        fetcher: Fetching,
-        extractor_for: Callable[[Sequence[Company]], Extractor],
+        fetchers: Fetching | Mapping[str, Fetching],
+        extractor_for: ExtractorFor,
         clock: Clock,
         settings: PollSettings | None = None,
         rng: random.Random | None = None,
+        notify_admin: AdminNotice | None = None,
     ) -> None:
+        """`fetchers` is one fetcher, or one per source kind with `*` for the rest (EDGAR wants its own
+        User-Agent and pace)."""
         self._store = store
-        self._fetcher = fetcher
+        self._fetchers: Mapping[str, Fetching] = fetchers if isinstance(fetchers, Mapping) else {"*": fetchers}
         self._extractor_for = extractor_for
+        self._notify_admin = notify_admin
         self._clock = clock
         self._settings = settings or PollSettings()
         self._rng = rng or random.Random()
@@ -68,7 +76,8 @@ class Poller:
     async def poll(self, source: SourceState) -> PollReport:
         report = PollReport(source.id, source.url)
         now = self._clock.now()
-        result = await self._fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
+        fetcher = self._fetchers.get(source.kind) or self._fetchers["*"]
+        result = await fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
         if result.error is not None or (not result.ok and not result.not_modified):
             report.error = result.error or f"HTTP {result.status}"
             await self._record_error(source, report.error, now, result.retry_after_s)
@@ -98,7 +107,7 @@ class Poller:
 
     async def _process(self, source: SourceState, articles: list[Article], now: datetime, report: PollReport) -> None:
         companies = await self._store.list_companies()
-        extract = self._extractor_for(companies)
+        extract = self._extractor_for(companies, source)
         subscriptions = await self._store.list_subscriptions()
         watched = {c.name.casefold() for c in companies}
         recent = await self._store.recent_events(now - self._settings.dedup_window)
@@ -141,7 +150,23 @@ class Poller:
         if retry_after is not None:
             delay = max(delay, timedelta(seconds=retry_after))
         log.warning("source %s (%s) failed: %s", source.id, source.url, error)
-        await self._store.record_poll(PollRecord(source_id=source.id, now=now, next_poll=now + delay, error=error))
+        failing_since = source.failing_since or now
+        broken_at = None
+        if source.broken_at is None and now - failing_since >= self._settings.broken_after:
+            broken_at = now
+        await self._store.record_poll(
+            PollRecord(source_id=source.id, now=now, next_poll=now + delay, error=error, broken_at=broken_at)
+        )
+        if broken_at is not None and self._notify_admin is not None:
+            since = failing_since.strftime("%Y-%m-%d %H:%M UTC")
+            what = f"{source.kind} source {source.id}" + (f" for {source.company}" if source.company else "")
+            try:
+                await self._notify_admin(
+                    f"{what} is broken: failing since {since} ({source.error_count + 1} errors). "
+                    f"Last error: {error}. URL: {source.url}"
+                )
+            except Exception:  # the notice is best effort; the health record already says it
+                log.exception("could not send the broken-source notice for source %s", source.id)
 
     def _jittered(self, interval_s: int) -> timedelta:
         spread = self._settings.jitter

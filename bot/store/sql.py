@@ -264,7 +264,12 @@ class SqlStore:
         values: dict[str, Any] = {"next_poll": record.next_poll, "lease_owner": None, "lease_expires": None}
         if record.error is None:
             values.update(
-                error_count=0, last_error=None, failing_since=None, last_success=record.now, first_polled=True
+                error_count=0,
+                last_error=None,
+                failing_since=None,
+                broken_at=None,
+                last_success=record.now,
+                first_polled=True,
             )
             for name in ("etag", "last_modified", "body_hash"):
                 if getattr(record, name) is not None:
@@ -275,6 +280,8 @@ class SqlStore:
                 last_error=record.error,
                 failing_since=func.coalesce(db.sources.c.failing_since, record.now),
             )
+            if record.broken_at is not None:
+                values["broken_at"] = func.coalesce(db.sources.c.broken_at, record.broken_at)
         async with self._tx() as conn:
             await conn.execute(update(db.sources).where(db.sources.c.id == record.source_id).values(values))
 
@@ -294,6 +301,17 @@ class SqlStore:
                 )
                 for key in seen.scalars():
                     del first[key]
+            # One story reached through several feeds (a Google News search per company, a newsroom
+            # feed and a wire) is one article: the first source to store its URL keeps it.
+            urls = [item.url for item in first.values() if item.url]
+            for start in range(0, len(urls), _CHUNK):
+                known = await conn.execute(
+                    select(db.articles.c.url).where(db.articles.c.url.in_(urls[start : start + _CHUNK]))
+                )
+                known_urls = set(known.scalars())
+                for key, item in list(first.items()):
+                    if item.url in known_urls:
+                        del first[key]
             for item in articles:
                 if first.get(item.key) is not item:
                     continue
@@ -308,6 +326,7 @@ class SqlStore:
                         publisher=item.publisher,
                         published=item.published,
                         fetched_at=now,
+                        extra=dict(item.extra),
                     )
                     .on_conflict_do_nothing(index_elements=[db.articles.c.source_id, db.articles.c.key])
                     .returning(db.articles.c.id)

@@ -111,6 +111,7 @@ sources = Table(
     Column("last_error", Text, nullable=True),
     Column("error_count", Integer, nullable=False, default=0),
     Column("failing_since", UtcDateTime, nullable=True),
+    Column("broken_at", UtcDateTime, nullable=True),  # failing long enough that an admin was told
     Column("first_polled", Boolean, nullable=False, default=False),
     Column("lease_owner", String(200), nullable=True),
     Column("lease_expires", UtcDateTime, nullable=True),
@@ -131,6 +132,7 @@ articles = Table(
     Column("publisher", String(200), nullable=False),
     Column("published", UtcDateTime, nullable=False),
     Column("fetched_at", UtcDateTime, nullable=False),
+    Column("extra", JSON, nullable=False),  # kind-specific facts: EDGAR form and items, HN points
     UniqueConstraint("source_id", "key"),
 )
 

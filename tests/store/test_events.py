@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.model import DealEvent, Money, SourceRef, SourceSpec
 from bot.ports import EventWrite
 from bot.store import SqlStore
-from bot.store.tables import deliveries, event_articles
+from bot.store.tables import articles, deliveries, event_articles
 from tests.store.samples import FEED, LEASE, T0, article, assert_aware_utc, investment, new_article, new_event
 
 HOUR = timedelta(hours=1)
@@ -51,7 +51,24 @@ async def test_article_keys_are_per_source(store: SqlStore) -> None:
     one = await store.upsert_source(FEED, T0)
     two = await store.upsert_source(SourceSpec("rss", "https://other.example/rss", 600), T0)
     assert len(await store.add_articles(one.id, [article("a")], T0)) == 1
-    assert [a.source_id for a in await store.add_articles(two.id, [article("a")], T0)] == [two.id]
+    elsewhere = article("a", url="https://other.example/a")
+    assert [a.source_id for a in await store.add_articles(two.id, [elsewhere], T0)] == [two.id]
+
+
+async def test_one_story_through_several_feeds_is_one_article(store: SqlStore) -> None:
+    one = await store.upsert_source(FEED, T0)
+    two = await store.upsert_source(SourceSpec("google_news", "https://news.google.example/rss?q=b", 600), T0)
+    assert len(await store.add_articles(one.id, [article("a")], T0)) == 1
+    added = await store.add_articles(two.id, [article("x", url="https://news.example/a"), article("b")], T0)
+    assert [a.key for a in added] == ["b"]
+
+
+async def test_article_extra_is_kept(store: SqlStore) -> None:
+    source = await store.upsert_source(FEED, T0)
+    (saved,) = await store.add_articles(source.id, [article("f", extra={"form": "8-K", "items": "1.02"})], T0)
+    async with store.engine.connect() as conn:
+        stored = (await conn.execute(select(articles.c.extra).where(articles.c.id == saved.id))).scalar_one()
+    assert stored == {"form": "8-K", "items": "1.02"}
 
 
 async def test_a_new_event_is_stored_with_its_source_and_one_delivery_per_target(store: SqlStore) -> None:

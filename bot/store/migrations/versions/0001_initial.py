@@ -72,6 +72,7 @@ def upgrade() -> None:
         sa.Column("last_error", sa.Text, nullable=True),
         sa.Column("error_count", sa.Integer, nullable=False),
         _time("failing_since", True),
+        _time("broken_at", True),
         sa.Column("first_polled", sa.Boolean, nullable=False),
         sa.Column("lease_owner", sa.String(200), nullable=True),
         _time("lease_expires", True),
@@ -90,6 +91,7 @@ def upgrade() -> None:
         sa.Column("publisher", sa.String(200), nullable=False),
         _time("published", False),
         _time("fetched_at", False),
+        sa.Column("extra", sa.JSON, nullable=False),
         sa.ForeignKeyConstraint(
             ["source_id"], ["sources.id"], name="fk_articles_source_id_sources", ondelete="SET NULL"
         ),
