@@ -227,7 +227,7 @@ async def test_added_company_gets_its_sources_and_an_8k_item_102_alerts(
         assert stake["parties"] == {"investor": ["Meta"], "target": ["Scale AI"]}
         assert stake["amount_usd"] == 14_300_000_000
         # The same story through Google News, GDELT and Hacker News: one alert, its sources together.
-        assert sorted(s["source"] for s in stake["sources"]) == ["Reuters", "reuters.com", "www.reuters.com"]
+        assert sorted(s["source"] for s in stake["sources"]) == ["Reuters", "reuters.com", "reuters.com"]
 
         # SEC gets the declared User-Agent with its contact; the others get dealwatch's own.
         agents = {path: ua for path, _, ua in fake.requests}
