@@ -577,7 +577,11 @@ class SlackAdapter:
         try:
             response = await self.client.users_info(user=user)
         except SlackApiError as exc:
-            log.warning("slack: users.info for %s failed (%s); not treating them as an admin", user, _error_code(exc))
+            # Slack's answer (no such user, the users:read scope missing) holds a while: remember it too.
+            code = _error_code(exc)
+            hint = " (add the users:read scope and reinstall the app)" if code == "missing_scope" else ""
+            log.warning("slack: users.info for %s failed: %s%s; not treating them as an admin", user, code, hint)
+            self._admin_cache[user] = (False, now + self._admin_ttl_s)
             return False
         except Exception as exc:  # Slack unreachable: answer the command, without admin rights
             log.warning("slack: users.info for %s failed (%s); not treating them as an admin", user, type(exc).__name__)

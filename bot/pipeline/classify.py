@@ -92,7 +92,15 @@ class _Ent:
 
 
 class _Tok:
-    __slots__ = ("end", "ent", "idx", "kind", "low", "money", "pct", "poss", "start", "text", "where")
+    """One word, punctuation mark, name, money figure or percentage of a segment."""
+
+    # defaults live on the class so building a token sets only what it must
+    ent: _Ent | None = None
+    money: Money | None = None
+    pct: float | None = None
+    poss: bool = False
+    idx: int = 0
+    where: _Seg | None = None
 
     def __init__(self, kind: str, text: str, start: int, end: int) -> None:
         self.kind = kind  # w word, p punctuation, E entity, $ money, % percentage
@@ -100,12 +108,6 @@ class _Tok:
         self.low = text.lower() if kind == "w" or kind == "p" else "\x00" + kind
         self.start = start
         self.end = end
-        self.ent: _Ent | None = None
-        self.money: Money | None = None
-        self.pct: float | None = None
-        self.poss = False
-        self.idx = 0
-        self.where: _Seg | None = None
 
 
 @dataclass

@@ -54,7 +54,8 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.responses: list[tuple[str, dict[str, Any]]] = []  # (response_url key, body)
         self.acks: list[dict[str, Any]] = []
-        self.users: dict[str, dict[str, Any]] = {}
+        # users.info: flags per user id; a user not listed is a plain member, one mapped to None does not exist.
+        self.users: dict[str, dict[str, Any] | None] = {}
         self.scripted: dict[str, list[Scripted]] = {}
         self._ts = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
@@ -196,10 +197,10 @@ class FakeSlack:
 
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         user_id = str(args.get("user", ""))
-        user = self.users.get(user_id)
+        user = self.users.get(user_id, {"is_admin": False, "is_owner": False, "is_primary_owner": False})
         if user is None:
             return {"ok": False, "error": "user_not_found"}
-        return {"ok": True, "user": {"id": user_id, "team_id": TEAM, **user}}
+        return {"ok": True, "user": {"id": user_id, "team_id": TEAM, "name": user_id.lower(), **user}}
 
     def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel", ""))

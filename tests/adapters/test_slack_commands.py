@@ -241,4 +241,7 @@ async def test_config_admins_need_no_lookup_and_lookups_are_cached(
         now[0] += 301
         assert await adapter.is_admin("U0MEMBER")
         assert len(slack.calls_to("users.info")) == 2
+        slack.users["U0NOBODY"] = None
         assert not await adapter.is_admin("U0NOBODY")  # users.info says user_not_found
+        assert not await adapter.is_admin("U0NOBODY")
+        assert len(slack.calls_to("users.info")) == 3

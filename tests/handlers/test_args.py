@@ -78,7 +78,15 @@ def test_is_quoted_knows_tokens_and_plain_strings_with_spaces() -> None:
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("30d", 30 * 86400), ("12h", 43200), ("1h30m", 5400), ("2w", 1209600), ("45s", 45), ("10min", 600), ("1.5h", 5400)],
+    [
+        ("30d", 30 * 86400),
+        ("12h", 43200),
+        ("1h30m", 5400),
+        ("2w", 1209600),
+        ("45s", 45),
+        ("10min", 600),
+        ("1.5h", 5400),
+    ],
 )
 def test_parse_duration(text: str, seconds: int) -> None:
     assert parse_duration(text) == timedelta(seconds=seconds)

@@ -109,7 +109,9 @@ async def test_aliases_reach_their_commands(ctx: Context, store: SqlStore) -> No
     assert (await dispatch(ctx, "source list")).text == (await dispatch(ctx, "sources")).text
 
 
-@pytest.mark.parametrize("text", ['watch add "Zeta Labs"', "watch remove Meta", "source add https://x.example/f", "source remove 1"])
+@pytest.mark.parametrize(
+    "text", ['watch add "Zeta Labs"', "watch remove Meta", "source add https://x.example/f", "source remove 1"]
+)
 async def test_admin_commands_are_refused_politely_and_logged(
     text: str, ctx: Context, store: SqlStore, checker: SourceChecker, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -185,4 +187,3 @@ async def test_dispatch_answers_any_text_with_a_reply(
     assert isinstance(reply, Reply) and reply.text
     assert reply.text != FAILED, text
     assert len(reply.cards) <= 5
-

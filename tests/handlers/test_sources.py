@@ -22,7 +22,9 @@ async def test_source_add_saves_after_a_successful_check(
     assert checker.urls == ["https://feeds.example/deals.xml"]
     (source,) = await store.list_sources()
     assert (source.kind, source.url, source.interval_s) == ("rss", "https://feeds.example/deals.xml", 900)
-    assert reply.text == f"Added source #{source.id} (rss, every 15m): https://feeds.example/deals.xml. First poll soon."
+    assert (
+        reply.text == f"Added source #{source.id} (rss, every 15m): https://feeds.example/deals.xml. First poll soon."
+    )
 
 
 async def test_source_add_defaults_to_ten_minutes_and_unwraps_angle_brackets(admin: Context, store: SqlStore) -> None:
@@ -37,7 +39,9 @@ async def test_source_add_saves_nothing_when_the_check_fails(
     checker.error = "private address 10.0.0.1 refused"
     reply = await dispatch(make_ctx(admin=True), "source add http://intranet.example/feed 10m")
     assert reply.ephemeral
-    assert reply.text == "Could not add http://intranet.example/feed: private address 10.0.0.1 refused. Nothing was saved."
+    assert (
+        reply.text == "Could not add http://intranet.example/feed: private address 10.0.0.1 refused. Nothing was saved."
+    )
     assert await store.list_sources() == []
 
 
