@@ -116,15 +116,16 @@ async def _sources(config: Config, out: TextIO) -> int:
         rows = await store.list_sources()
     finally:
         await store.close()
-    out.write(f"{'id':>4}  {'kind':<12} {'health':<28} {'next poll':<20} url\n")
+    out.write(f"{'id':>4}  {'kind':<12} {'company':<16} {'health':<30} {'next poll':<20} url\n")
     for s in rows:
         if s.error_count:
             since = s.failing_since.strftime("%Y-%m-%d %H:%M") if s.failing_since else "?"
-            health = f"failing since {since} ({s.error_count}x)"
+            state = "broken" if s.broken_at else "failing"
+            health = f"{state} since {since} ({s.error_count}x)"
         else:
             health = "ok" if s.last_success else "not polled yet"
         nxt = s.next_poll.strftime("%Y-%m-%d %H:%M:%S") if s.next_poll else "now"
-        out.write(f"{s.id:>4}  {s.kind:<12} {health:<28} {nxt:<20} {s.url}\n")
+        out.write(f"{s.id:>4}  {s.kind:<12} {(s.company or '-')[:16]:<16} {health:<30} {nxt:<20} {s.url}\n")
         if s.last_error:
             out.write(f"      last error: {s.last_error}\n")
     return 0

@@ -136,3 +136,20 @@ def test_run_serves_health_and_stops_cleanly_on_signal(tmp_path: Path, sig: sign
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
+
+
+def test_sources_table_shows_health(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    port = _free_port()  # nothing listens there
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"database: sqlite:///{tmp_path / 'dw.db'}\nfetch:\n  allow_private_networks: true\n"
+        f"sources:\n  - kind: rss\n    url: http://127.0.0.1:{port}/feed.xml\n"
+    )
+    assert main(["poll", "--once", "--config", str(config)]) == 1
+    assert f"source 1 (http://127.0.0.1:{port}/feed.xml):" in capsys.readouterr().err
+    assert main(["sources", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    header, row, error = out.splitlines()
+    assert header.split() == ["id", "kind", "company", "health", "next", "poll", "url"]
+    assert row.split()[:4] == ["1", "rss", "-", "failing"] and "(1x)" in row
+    assert error.strip().startswith("last error:")

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.model import Article, Company, DealEvent, SourceSpec
+from bot.model import Article, Company, DealEvent, SourceSpec, Status
 from bot.ports import EventWrite, PollRecord, Store
 
 T0 = datetime(2025, 6, 13, 12, 0, tzinfo=UTC)
@@ -95,7 +95,7 @@ class Newsroom:
         assert event is not None
         await self.store.save_event(EventWrite(await self.article(now), event, "duplicate", ()), now)
 
-    async def update(self, event_id: int, status: str, now: datetime) -> None:
+    async def update(self, event_id: int, status: Status, now: datetime) -> None:
         event = await self.store.get_event(event_id)
         assert event is not None
         moved = replace(event, status=status)
