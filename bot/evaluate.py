@@ -224,9 +224,8 @@ def _roles_ok(label: Mapping[str, Any], pred: Mapping[str, Any], names: _Names) 
     directional = [r for r in ROLES.get(etype, ()) if r != "parties"]  # type: ignore[call-overload]
     for role in directional:
         for other in directional:
-            if role != other and lp.get(role) and pp.get(other):
-                if names.canon(lp[role]) & names.canon(pp[other]):
-                    return False
+            if role != other and lp.get(role) and pp.get(other) and names.canon(lp[role]) & names.canon(pp[other]):
+                return False
     return True
 
 
@@ -236,7 +235,9 @@ def _amount_ok(label: float, pred: object) -> bool:
     return abs(float(pred) - label) <= 0.01 * abs(label)
 
 
-def score(items: list[dict[str, Any]], predictions: dict[str, list[dict[str, Any]]], companies: Sequence[Company]) -> Scores:
+def score(
+    items: list[dict[str, Any]], predictions: dict[str, list[dict[str, Any]]], companies: Sequence[Company]
+) -> Scores:
     """Score predicted events (id -> events as JSON dicts) against labelled items."""
     names = _Names(companies)
     s = Scores()
@@ -309,10 +310,18 @@ def format_table(scores: Scores) -> str:
         ("detection precision", f"{s.true_positives}/{s.alerted}", f"{s.precision:.3f}"),
         ("detection recall", f"{s.true_positives}/{s.positives}", f"{s.recall:.3f}"),
         ("detection F1", "", f"{s.f1:.3f}"),
-        ("events found (type)", f"{s.events_found}/{s.events_labelled}", f"{_ratio(s.events_found, s.events_labelled):.3f}"),
+        (
+            "events found (type)",
+            f"{s.events_found}/{s.events_labelled}",
+            f"{_ratio(s.events_found, s.events_labelled):.3f}",
+        ),
         ("status", f"{s.status_correct}/{s.events_found}", f"{_ratio(s.status_correct, s.events_found):.3f}"),
         ("roles", f"{s.roles_correct}/{s.events_found}", f"{_ratio(s.roles_correct, s.events_found):.3f}"),
-        ("amount (within 1%)", f"{s.amounts_correct}/{s.amounts_stated}", f"{_ratio(s.amounts_correct, s.amounts_stated):.3f}"),
+        (
+            "amount (within 1%)",
+            f"{s.amounts_correct}/{s.amounts_stated}",
+            f"{_ratio(s.amounts_correct, s.amounts_stated):.3f}",
+        ),
         ("amounts invented", str(s.amounts_invented), ""),
         ("extra events in true positives", str(s.extra_events), ""),
     ]

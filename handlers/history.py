@@ -140,6 +140,8 @@ async def history(ctx: Context, args: Sequence[str]) -> Reply:
     )
     if company is None and not found:
         for word in words[1:]:
+            if parse_duration(word):
+                return usage(HISTORY_USAGE, f"Write the time as since {word}.")
             guesses = near_types(word)
             if guesses:
                 return usage(HISTORY_USAGE, f'"{word}" is not an event type.{did_you_mean(guesses)}')
@@ -193,6 +195,8 @@ def _read_deals(words: Sequence[str], companies: Sequence[Company]) -> tuple[lis
             return list(untyped.companies), []
     if split.unknown is None:
         return list(split.companies), types
+    if parse_duration(split.unknown):
+        return usage(DEALS_USAGE, f"Write the time as since {split.unknown}.")
     guesses = near_types(split.unknown)
     if guesses:
         return usage(DEALS_USAGE, f'"{split.unknown}" is not an event type.{did_you_mean(guesses)}')

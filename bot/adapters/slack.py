@@ -1,4 +1,4 @@
-"""Chat adapter for Slack: `/dealwatch` and @mentions -> command handlers, Card and Reply -> Block Kit.
+"""Chat adapters: Slack <-> commands (`/dealwatch`, @mentions -> handlers), Card and Reply -> Block Kit.
 
 The only module that imports `slack_bolt` or `slack_sdk`. Translation only: acknowledge at once,
 decide who may do what, call `handlers.dispatch`, lay the answer out. Every piece of text that
@@ -55,7 +55,7 @@ CONTEXT_MAX = 2000
 BLOCKS_MAX = 50
 FALLBACK_MAX = 3000
 CARDS_PER_REPLY = 8
-URL_MAX = 1000  # longer links are shown as their title only, so three always fit in one section
+URL_MAX = 600  # a longer link is shown as its title only, so three links always fit in one section
 
 # Errors that say the bot token itself is wrong: starting anyway would only fail every send.
 _FATAL_AUTH = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"})
@@ -107,7 +107,7 @@ def safe_url(url: str) -> str | None:
 def link(url: str, label: str, limit: int = 300) -> str:
     """`<url|label>` built here, from a sanitised URL and an escaped label; plain label if the URL is unusable."""
     target = safe_url(url)
-    text = clip(label.strip() or url, limit)
+    text = clip(" ".join(label.split()) or url, limit)
     return f"<{target}|{text}>" if target and len(target) <= URL_MAX else text
 
 
@@ -154,27 +154,39 @@ def card_blocks(card: Card) -> list[dict[str, Any]]:
         evidence = " ".join(card.evidence.split())
         blocks.append(_section("> " + clip(f"“{evidence}”", SECTION_MAX - 10)))
     if card.sources or card.more_sources:
-        lines = []
-        for ref in card.sources:
-            publisher = f" ({clip(ref.source, 100)})" if ref.source else ""
-            lines.append(f"• {link(ref.url, ref.title)}{publisher}")
-        if card.more_sources:
-            lines.append(f"and {card.more_sources} more source{'s' if card.more_sources > 1 else ''}")
-        blocks.append(_section("\n".join(lines)[:SECTION_MAX]))
+        blocks.append(_section(_sources_text(card)))
     return blocks
+
+
+def _sources_text(card: Card) -> str:
+    """Up to the card's sources as links, then "and N more"; a link that would overflow the section counts as more."""
+    lines: list[str] = []
+    size = 40  # room for the "and N more sources" line
+    more = card.more_sources
+    for ref in card.sources:
+        publisher = f" ({clip(ref.source, 80)})" if ref.source else ""
+        line = f"• {link(ref.url, ref.title, 250)}{publisher}"
+        if size + len(line) + 1 > SECTION_MAX:
+            more += 1
+            continue
+        lines.append(line)
+        size += len(line) + 1
+    if more:
+        lines.append(f"and {more} more source{'s' if more > 1 else ''}")
+    return "\n".join(lines)
 
 
 def _chunks(lines: Iterable[str], limit: int) -> Iterator[str]:
     """Escaped lines packed into pieces of at most `limit` characters, split only between lines."""
     piece: list[str] = []
-    size = 0
+    size = -1  # the joined length of `piece`: its lines plus the newlines between them
     for line in lines:
         escaped = clip(line, limit)
         if piece and size + 1 + len(escaped) > limit:
             yield "\n".join(piece)
-            piece, size = [], 0
+            piece, size = [], -1
         piece.append(escaped)
-        size += len(escaped) + (1 if size else 0)
+        size += 1 + len(escaped)
     if piece:
         yield "\n".join(piece)
 
@@ -193,7 +205,7 @@ def reply_blocks(reply: Reply) -> list[dict[str, Any]]:
         more = more or "(cut short)"
     if more:
         blocks.append(_context(clip(more, CONTEXT_MAX)))
-    return blocks
+    return blocks or [_section(reply_text(reply))]
 
 
 def reply_text(reply: Reply) -> str:
@@ -256,7 +268,7 @@ def slack_client(config: SlackConfig, *, sleep: Sleep = asyncio.sleep, timeout_s
     if config.bot_token is None:
         raise ValueError("slack.bot_token is not set")
     base_url = config.api_url if config.api_url.endswith("/") else config.api_url + "/"
-    handlers_: list[AsyncRetryHandler] = [
+    retries: list[AsyncRetryHandler] = [
         RateLimitRetry(sleep=sleep),
         AsyncConnectionErrorRetryHandler(max_retry_count=2),
     ]
@@ -264,7 +276,7 @@ def slack_client(config: SlackConfig, *, sleep: Sleep = asyncio.sleep, timeout_s
         token=config.bot_token.get_secret_value(),
         base_url=base_url,
         timeout=timeout_s,
-        retry_handlers=handlers_,
+        retry_handlers=retries,
     )
 
 
@@ -471,8 +483,10 @@ class SlackAdapter:
         log.info("slack: Socket Mode connected")
 
     async def close(self) -> None:
-        if self._connecting is not None and not self._connecting.done():
+        if self._connecting is not None:
             self._connecting.cancel()
+            await asyncio.gather(self._connecting, return_exceptions=True)
+            self._connecting = None
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None

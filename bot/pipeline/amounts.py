@@ -112,7 +112,10 @@ _DOLLAR_COUNTRY: dict[str, str] = {
 _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALE_WORD = r"trillion|billion|million|thousand|crores?|lakhs?|bln|mln|tln|bil|mil"
 _SCALE_ABBR = r"tn|tr|bn|mn|mm|b|m|k"
-_PREFIX = r"(?P<pre>u\.s\.\s?\$|us\$|nz\$|hk\$|ca\$|au\$|c\$|a\$|s\$|r\$|\$|€|£|¥|₹|₩|(?:usd|eur|gbp|jpy|cny|rmb|inr|chf|sek|krw|cad|aud|rs\.?)\s?)"
+_PREFIX = (
+    r"(?P<pre>u\.s\.\s?\$|us\$|nz\$|hk\$|ca\$|au\$|c\$|a\$|s\$|r\$|\$|€|£|¥|₹|₩"
+    r"|(?:usd|eur|gbp|jpy|cny|rmb|inr|chf|sek|krw|cad|aud|rs\.?)\s?)"
+)
 _SUFFIX = (
     r"(?P<country>can(?:adian)?\s|australian\s|aust\s|hk\s|hong kong\s|new zealand\s|nz\s|singapore\s"
     r"|taiwan\s|u\.s\.\s|us\s)?"
@@ -200,7 +203,7 @@ def _currency(m: re.Match[str]) -> str | None:
     pre = groups.get("pre")
     if pre:
         key = re.sub(r"\s+", "", pre.lower())
-        return _PREFIX_CURRENCY.get(key, _PREFIX_CURRENCY.get(key.rstrip("."), None))
+        return _PREFIX_CURRENCY.get(key, _PREFIX_CURRENCY.get(key.rstrip(".")))
     suf = groups.get("suf")
     if suf:
         country = groups.get("country")

@@ -22,13 +22,11 @@ Classifier = Callable[[Article, Sequence[Mention]], list[DealEvent]]
 
 _WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_](?:[\w&.'\-]*[^\W_])?|'s\b|[^\w\s]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
-_ABBREV_END = re.compile(r"(?:\b[A-Z]|\b(?:Inc|Corp|Co|Ltd|Mr|Ms|Mrs|Dr|St|No|vs|Jr|Sr|Bros|Sept|Oct|Nov|Dec|Jan|Feb))\.$")
-_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)$", re.IGNORECASE)
-_HARD_STOPS = frozenset(";:|()[]{}?!\"")
-_NOT_FUNDING = frozenset(
-    {"damages", "fine", "fines", "settlement", "verdict", "award", "ruling", "judgment", "refund", "tax",
-     "credit", "credits", "grant", "subsidy", "subsidies", "bonus", "pay", "package", "contract", "order"}
+_ABBREV_END = re.compile(
+    r"(?:\b[A-Z]|\b(?:Inc|Corp|Co|Ltd|Mr|Ms|Mrs|Dr|St|No|vs|Jr|Sr|Bros|Sept|Oct|Nov|Dec|Jan|Feb))\.$"
 )
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)$", re.IGNORECASE)
+_HARD_STOPS = frozenset(';:|()[]{}?!"')
 # A summary sentence naming no watched company is read only if it may point back at one or price the deal.
 _WORTH_READING = re.compile(
     r"\b(?:it|its|they|their|both|two|compan(?:y|ies)|startup|firm|group|maker|service|deal|round|series|led)\b",
@@ -37,48 +35,11 @@ _WORTH_READING = re.compile(
 _DIGIT = re.compile(r"\d")
 _MONEY_SIGN = re.compile(r"[$€£¥₹]|\b(?:dlrs|dollars|euros|pounds)\b", re.IGNORECASE)
 _PLAIN_WORD = re.compile(r"[\w'-]+")
-_DEAL_ADJECTIVES = frozenset(
-    {"reported", "planned", "proposed", "rumored", "rumoured", "possible", "potential", "failed", "abandoned",
-     "pending", "long-awaited", "agreed", "mooted", "expected", "hostile", "unsolicited", "sweetened", "raised",
-     "revised", "rival", "competing", "initial", "formal", "informal", "blockbuster", "landmark", "record",
-     "megadeal", "stalled", "troubled", "contested", "disputed", "previous", "earlier", "latest", "renewed"}
-)
 _COMPOUND_TAILS = frozenset({"led", "backed", "co-led", "owned", "based", "funded", "controlled"})
-_FUNCTION_WORDS = frozenset(
-    "a an the and or but of in on at to for from by with into onto over under about after before as is are "
-    "was were be been it its their his her this that these those than then so not no yes up down out off "
-    "new more most all any some what how why who when where which while".split()
-)
 _PRONOUNS = frozenset({"it", "they", "he", "she", "we"})
 _GROUP_REFS = frozenset({"two", "companies", "both", "partners", "pair", "firms", "groups"})
 _SINGLE_REFS = frozenset(
     {"startup", "start-up", "company", "firm", "group", "maker", "business", "unit", "lab", "bank", "chipmaker"}
-)
-_AUX = frozenset(
-    {
-        "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "will", "would", "to",
-        "can", "could", "may", "might", "shall", "should", "must", "does", "do", "did", "not", "also",
-        "now", "just", "still", "already", "then", "finally", "officially", "quietly", "formally",
-        "reportedly", "agrees", "agreed", "agree", "plans", "planned", "plan", "set", "seeks", "seek",
-        "wants", "aims", "hopes", "looks", "moves", "move", "said", "says", "confirms", "confirmed",
-        "announces", "announced", "expected", "likely", "poised", "near", "nears", "nearing", "in",
-        "talks", "early", "advanced", "final", "exclusive", "is said", "it", "he", "she", "they", "we",
-        "its", "their", "up", "about", "ready", "preparing", "prepares", "considering", "considers",
-        "weighs", "explores", "exploring", "mulls", "eyes", "could", "reported", "sources", "say",
-    }
-)
-_STOP_PREPS = frozenset(
-    {"to", "from", "for", "with", "by", "at", "on", "as", "after", "into", "in", "over", "under", "amid",
-     "against", "than", "via", "through", "without", "and", "or", "but", "while", "is", "are", "was",
-     "were", "will", "would", "has", "have", "had", "said", "says", "that", "which", "who"}
-)
-_NO_PARTY = frozenset(
-    {"ai", "us", "u.s", "u.s.", "uk", "eu", "un", "ceo", "cfo", "ipo", "doj", "ftc", "sec", "cma", "fcc",
-     "fda", "nasdaq", "nyse", "wall street", "silicon valley", "white house", "congress", "senate",
-     "justice department", "the", "new", "update", "exclusive", "breaking", "analysis", "report",
-     "sources", "source", "factbox", "explainer", "opinion", "trump", "biden", "brussels", "beijing",
-     "washington", "china", "india", "japan", "germany", "france", "russia", "europe", "america",
-     "canada", "ireland", "britain", "uae", "saudi arabia"}
 )
 
 
@@ -230,6 +191,17 @@ class _Grammar:
     def __init__(self, lexicon: Mapping[str, Any], companies: Sequence[Company] = (), strict: bool = False) -> None:
         lex = lexicon
         self.strict = strict
+        self.aux = words_of(lex, "helpers")
+        self.preps = words_of(lex, "prepositions")
+        self.no_party = words_of(lex, "not_parties")
+        self.deal_adjectives = words_of(lex, "deal_adjectives")
+        self.not_funding = words_of(lex, "not_funding")
+        self.function_words = words_of(lex, "function_words")
+        self.product_verbs = words_of(lex, "product_verbs")
+        self.venture_words = words_of(lex, "venture_words")
+        self.amount_fillers = words_of(lex, "amount_fillers")
+        self.deal_value_nouns = words_of(lex, "deal_value_nouns")
+        self.round_value_nouns = words_of(lex, "round_value_nouns")
         self.triggers = _Index()
         for frame, entries in (lex.get("verbs") or {}).items():
             for entry in entries:
@@ -248,6 +220,8 @@ class _Grammar:
         self.triggers.finish()
         self.cues = _Index()
         for status, phrases in (lex.get("status_cues") or {}).items():
+            if status == "announced":
+                continue  # the default status; listed in the lexicon for readers only
             for phrase in phrases:
                 self.cues.add(str(phrase), status)
         for phrase in lex.get("breakers") or ():
@@ -256,10 +230,22 @@ class _Grammar:
         self.set = {
             key: words_of(lex, key)
             for key in (
-                "partnership_modifiers", "relationship_nouns", "stop_gerunds", "stake_nouns",
-                "majority_words", "minority_words", "unit_nouns", "amount_not_value_before",
-                "amount_not_value_after", "end_completed_cues", "publishers", "fillers",
-                "descriptor_nouns", "exclusions", "corporate_suffixes", "name_tails",
+                "partnership_modifiers",
+                "relationship_nouns",
+                "stop_gerunds",
+                "stake_nouns",
+                "majority_words",
+                "minority_words",
+                "unit_nouns",
+                "amount_not_value_before",
+                "amount_not_value_after",
+                "end_completed_cues",
+                "publishers",
+                "fillers",
+                "descriptor_nouns",
+                "exclusions",
+                "corporate_suffixes",
+                "name_tails",
             )
         }
         self.deal_nouns = frozenset(
@@ -280,7 +266,7 @@ class _Grammar:
         vocab.update(words_of(lex, "partnership_modifiers", "relationship_nouns", "stake_nouns", "generic_deal"))
         self.vocab = frozenset(vocab)
         self.common = words_of(lex, "common_words")
-        functional = set(_FUNCTION_WORDS) | set(_AUX) | set(_STOP_PREPS)
+        functional = set(self.function_words) | set(self.aux) | set(self.preps)
         functional.update(words_of(lex, "fillers", "breakers", "descriptor_nouns", "unit_nouns", "stake_nouns"))
         functional.update(words_of(lex, "generic_deal", "relationship_nouns", "publishers"))
         for key in ("nouns", "status_cues", "verbs"):
@@ -309,7 +295,9 @@ class _Grammar:
             return []
         title = normalise(article.title or "")
         summary = normalise(article.summary or "")
-        if not self._has_trigger(title.text) and not self._has_trigger(summary.text):
+        sentences = self._sentences(summary.text) if summary.text.strip() else []
+        triggered = [self._has_trigger(summary.text[a:b]) for a, b in sentences]
+        if not self._has_trigger(title.text) and not any(triggered):
             return []
         by_field: dict[str, list[tuple[int, int, str]]] = {"title": [], "summary": []}
         for m in mentions:
@@ -320,16 +308,14 @@ class _Grammar:
         title_ents = [t.ent for t in segs[0].toks if t.ent is not None]
         title_cands = self._extract(segs[0])
         summary_cands: list[_Cand] = []
-        if summary.text.strip() and (by_field["summary"] or title_cands):
+        if sentences and (by_field["summary"] or title_cands):
             need_amount = any(c.amount is None for c in title_cands)
             style = case_style(summary.text, self.common)
-            for start, end in self._sentences(summary.text):
+            for (start, end), has_trigger in zip(sentences, triggered, strict=True):
                 spans = [(s - start, e - start, n) for s, e, n in by_field["summary"] if start <= s and e <= end]
                 text = summary.text[start:end]
-                if self._has_trigger(text):
-                    if not spans and not _WORTH_READING.search(text):
-                        continue
-                elif not (need_amount and _MONEY_SIGN.search(text)):
+                events_here = has_trigger and (spans or _WORTH_READING.search(text))
+                if not events_here and not (need_amount and _MONEY_SIGN.search(text)):
                     continue
                 seg = self._segment(text, spans, style, False)
                 seg.context = title_ents
@@ -441,13 +427,18 @@ class _Grammar:
                     out[-1].ent.possessive = True
                 i += 1
                 continue
-            if tok.low == "'" and out and out[-1].kind in ("E", "w") and out[-1].text.endswith(("s", "S")):
-                if out[-1].end == tok.start:
-                    out[-1].poss = True
-                    if out[-1].ent is not None:
-                        out[-1].ent.possessive = True
-                    i += 1
-                    continue
+            if (
+                tok.low == "'"
+                and out
+                and out[-1].kind in ("E", "w")
+                and out[-1].text.endswith(("s", "S"))
+                and out[-1].end == tok.start
+            ):
+                out[-1].poss = True
+                if out[-1].ent is not None:
+                    out[-1].ent.possessive = True
+                i += 1
+                continue
             if tok.low == "<" and i + 2 < n and toks[i + 2].low == ">" and len(toks[i + 1].text) <= 6:
                 i += 3
                 continue
@@ -467,7 +458,7 @@ class _Grammar:
                 return False
             if len(t) >= 2 and t.isupper() and t.isalpha():
                 return True
-            if low in self.vocab and (first or len(low) <= 3 and low in _AUX):
+            if low in self.vocab and (first or (len(low) <= 3 and low in self.aux)):
                 return False
             return low not in ("the", "a", "an", "and", "of", "for", "to", "in", "on", "at", "by", "with")
         if style in ("title", "upper"):
@@ -572,7 +563,7 @@ class _Grammar:
         toks = seg.toks
         lows = []
         n = len(toks)
-        seg.brk = [False] * n
+        brk = seg.brk = [False] * n
         for i, tok in enumerate(toks):
             lows.append(tok.low)
             tok.idx = i
@@ -587,36 +578,45 @@ class _Grammar:
                         seg.brk[i] = True
                 elif tok.text == "." and (i + 1 == n or toks[i + 1].start > tok.end):
                     seg.brk[i] = True
-        covered = [False] * n
         triggers = self.triggers
         cues = self.cues
         trigger_firsts = triggers.firsts
         cue_firsts = cues.firsts
+        hits = seg.hits
+        found_cues: list[tuple[int, int, str]] = []
+        phrase_ends: list[int] = []  # where a multi-word verb ends, per start
         for i in range(n):
             low = lows[i]
             if low in trigger_firsts:
                 for k, payload in triggers.at(lows, i):
-                    seg.hits.append((i, i + k, payload))
+                    hits.append((i, i + k, payload))
+                    if k > 1 and type(payload) is _Verb:
+                        phrase_ends.append(i)
+                        phrase_ends.append(i + k)
             if low in cue_firsts:
                 found = cues.at(lows, i)
-                longest = max(k for k, _ in found) if found else 0
+                if not found:
+                    continue
+                longest = found[0][0]
                 for k, payload in found:
-                    if payload == "break" and k < longest:
-                        continue
-                    seg.cues.append((i, i + k, payload))
-        seg.cues = [
-            (i, j, c)
-            for i, j, c in seg.cues
-            if not any(i2 <= i and j <= j2 and j2 - i2 > j - i for i2, j2, _ in seg.cues)
-        ]
-        # breakers: a breaker word inside a verb phrase ("take over") is not one
-        for i, j, payload in seg.hits:
-            if isinstance(payload, _Verb) and j - i > 1:
-                for k in range(i + 1, j):
-                    covered[k] = True
-        for i, j, status in seg.cues:
-            if status == "break" and not covered[i]:
-                seg.brk[i] = True
+                    if payload != "break" or k == longest:
+                        found_cues.append((i, i + k, payload))
+        if len(found_cues) > 1:
+            # a cue inside a longer one does not count: "sues to block" is no block
+            found_cues = [
+                (i, j, c)
+                for i, j, c in found_cues
+                if not any(i2 <= i and j <= j2 and j2 - i2 > j - i for i2, j2, _ in found_cues)
+            ]
+        seg.cues = found_cues
+        for i, _, status in found_cues:
+            if status == "break":
+                # a breaker word inside a verb phrase ("take over") is not one
+                inside = any(
+                    phrase_ends[m] < i < phrase_ends[m + 1] for m in range(0, len(phrase_ends), 2)
+                )
+                if not inside:
+                    brk[i] = True
 
     # -- navigation --
 
@@ -679,7 +679,7 @@ class _Grammar:
             if tok.kind == "E":
                 ent = tok.ent
                 assert ent is not None
-                if ent.name.lower() in _NO_PARTY:
+                if ent.name.lower() in self.no_party:
                     k -= 1
                     continue
                 if crossed_comma and self._bare_after_comma(seg, k, i):
@@ -706,12 +706,12 @@ class _Grammar:
             j += 1
         if j >= i:
             return False
-        return all(t.low in _AUX or t.low in (",", "and") for t in toks[j:i])
+        return all(t.low in self.aux or t.low in (",", "and") for t in toks[j:i])
 
     def _first_group(self, seg: _Seg, a: int, b: int) -> list[_Ent]:
         for k in range(a, b):
             tok = seg.toks[k]
-            if tok.kind == "E" and tok.ent is not None and tok.ent.name.lower() not in _NO_PARTY:
+            if tok.kind == "E" and tok.ent is not None and tok.ent.name.lower() not in self.no_party:
                 if tok.ent.possessive and k + 1 < b and seg.toks[k + 1].kind == "E":
                     continue
                 group, _ = self._group_right(seg, k, b)
@@ -729,16 +729,16 @@ class _Grammar:
     def _context_group(self, seg: _Seg) -> list[_Ent]:
         out: list[_Ent] = []
         for e in seg.context:
-            if e.name.lower() not in _NO_PARTY and all(o.name != e.name for o in out):
+            if e.name.lower() not in self.no_party and all(o.name != e.name for o in out):
                 out.append(e)
         return out[:3]
 
     def _object(
-        self, seg: _Seg, j: int, limit: int, *, stop_at: Iterable[str] = _STOP_PREPS, exclude: Sequence[_Ent] = ()
+        self, seg: _Seg, j: int, limit: int, *, stop_at: Iterable[str] | None = None, exclude: Sequence[_Ent] = ()
     ) -> _Obj:
         """What a verb or noun at j points at: skips amounts, stakes, articles and descriptions."""
         toks = seg.toks
-        stops = frozenset(stop_at)
+        stops = self.preps if stop_at is None else frozenset(stop_at)
         obj = _Obj(end=j)
         k = j
         skipped = 0
@@ -764,7 +764,9 @@ class _Grammar:
             if tok.kind == "E":
                 ent = tok.ent
                 assert ent is not None
-                if ent.name.lower() in _NO_PARTY and not (k + 1 < limit and toks[k + 1].low in self.set["unit_nouns"]):
+                if ent.name.lower() in self.no_party and not (
+                    k + 1 < limit and toks[k + 1].low in self.set["unit_nouns"]
+                ):
                     k += 1
                     skipped += 1
                     continue
@@ -789,9 +791,7 @@ class _Grammar:
                 break
             if low in ("the", "this", "that"):
                 definite = True
-            if definite and low in self.set["descriptor_nouns"] and not (
-                k + 1 < limit and toks[k + 1].kind == "E"
-            ):
+            if definite and low in self.set["descriptor_nouns"] and not (k + 1 < limit and toks[k + 1].kind == "E"):
                 ref = self._recent_other(seg, j, exclude)
                 if ref is not None:
                     obj.ents = [ref]
@@ -805,7 +805,7 @@ class _Grammar:
                 and low not in self.vocab
                 and low not in self.set["fillers"]
                 and tok.text.isalnum()
-                and (k + 1 >= limit or toks[k + 1].kind != "w" or toks[k + 1].low in _STOP_PREPS)
+                and (k + 1 >= limit or toks[k + 1].kind != "w" or toks[k + 1].low in self.preps)
             ):
                 # "to acquire npm, the registry": a lower-case brand right after the verb
                 ent = _Ent(tok.text, False, tok.start, tok.end, tok.poss)
@@ -844,7 +844,7 @@ class _Grammar:
                 return self._take_object(seg, k + 1, limit, obj)
         if (
             obj.owner is not None
-            and ent.name.lower() in _NO_PARTY
+            and ent.name.lower() in self.no_party
             and k + 1 < limit
             and toks[k + 1].low in self.set["unit_nouns"]
         ):
@@ -869,12 +869,7 @@ class _Grammar:
             and (toks[m].text[:1].islower() or (seg.style != "normal" and toks[m].low in self.vocab))
         ):
             m += 1
-        if (
-            m < limit
-            and m > k + 1
-            and toks[m].kind == "E"
-            and toks[m - 1].low in self.set["descriptor_nouns"]
-        ):
+        if m < limit and m > k + 1 and toks[m].kind == "E" and toks[m - 1].low in self.set["descriptor_nouns"]:
             return self._take_object(seg, m, limit, obj)
         # "Motorola handset unit" is Motorola; "China operations" is the unit itself
         if k + 1 < limit and toks[k + 1].low in self.set["unit_nouns"] and toks[k + 1].low != "stake":
@@ -895,7 +890,7 @@ class _Grammar:
         """A lower-case phrase ending in a unit noun: "smartphone modem business"."""
         toks = seg.toks
         m = k
-        while m < limit and m - k < 5 and toks[m].kind == "w" and toks[m].low not in _STOP_PREPS:
+        while m < limit and m - k < 5 and toks[m].kind == "w" and toks[m].low not in self.preps:
             if toks[m].low in self.set["unit_nouns"] and toks[m].low != "stake":
                 start = toks[k].start
                 while k < m and toks[k].low in self.set["fillers"]:
@@ -912,7 +907,7 @@ class _Grammar:
         while k < limit and toks[k].kind == "w" and toks[k].low in self.set["fillers"]:
             k += 1
         m = k
-        while m < limit and toks[m].kind in ("w", "E") and toks[m].low not in (_STOP_PREPS - {"and"}):
+        while m < limit and toks[m].kind in ("w", "E") and toks[m].low not in (self.preps - {"and"}):
             if seg.brk[m]:
                 break
             m += 1
@@ -925,12 +920,12 @@ class _Grammar:
         subject = list(exclude) or self._subject(seg, before)
         names = {e.name for e in subject}
         for ent in seg.context:
-            if ent.name not in names and ent.name.lower() not in _NO_PARTY and ent.watched:
+            if ent.name not in names and ent.name.lower() not in self.no_party and ent.watched:
                 return ent
         for k in range(before - 1, -1, -1):
-            ent = seg.toks[k].ent
-            if ent is not None and ent.name not in names and ent.name.lower() not in _NO_PARTY:
-                return ent
+            found = seg.toks[k].ent
+            if found is not None and found.name not in names and found.name.lower() not in self.no_party:
+                return found
         for ent in seg.context:
             if ent.name not in names:
                 return ent
@@ -946,7 +941,7 @@ class _Grammar:
                 break
             for words in wanted:
                 if tuple(t.low for t in toks[k : k + len(words)]) == words:
-                    obj = self._object(seg, k + len(words), limit, stop_at=_STOP_PREPS - {"and"})
+                    obj = self._object(seg, k + len(words), limit, stop_at=self.preps - {"and"})
                     if obj.ents:
                         return obj.ents, obj.end
             k += 1
@@ -968,9 +963,14 @@ class _Grammar:
     def _extract(self, seg: _Seg) -> list[_Cand]:
         cands: list[_Cand] = []
         consumed: list[tuple[int, int]] = []
+        longest: dict[int, int] = {}
         for i, j, payload in seg.hits:
             if isinstance(payload, _Verb):
-                if any(a <= i < b for a, b in consumed):
+                longest[i] = max(longest.get(i, 0), j)
+        for i, j, payload in seg.hits:
+            if isinstance(payload, _Verb):
+                # a phrasal verb ("turn down", "pull out of") is read as a whole
+                if j < longest[i] or any(a <= i < b for a, b in consumed):
                     continue
                 made = self._verb(seg, i, j, payload)
                 if made:
@@ -1021,9 +1021,29 @@ class _Grammar:
                     amount = amount or tok
                 elif tok.low in ("deal", "transaction", "agreement", "pact", "takeover", "merger", "purchase"):
                     end = m + 1
-                    while end < limit and end - m <= 5 and toks[end].kind != "$" and toks[end].low in (
-                        "valued", "worth", "at", "about", "around", "roughly", "nearly", "some", "up", "to", "of",
-                        "more", "than", "over", "an", "estimated",
+                    while (
+                        end < limit
+                        and end - m <= 5
+                        and toks[end].kind != "$"
+                        and toks[end].low
+                        in (
+                            "valued",
+                            "worth",
+                            "at",
+                            "about",
+                            "around",
+                            "roughly",
+                            "nearly",
+                            "some",
+                            "up",
+                            "to",
+                            "of",
+                            "more",
+                            "than",
+                            "over",
+                            "an",
+                            "estimated",
+                        )
                     ):
                         end += 1
                     if end < limit and toks[end].kind == "$":
@@ -1034,8 +1054,9 @@ class _Grammar:
                         if c.amount is None and amount is not None and c.type not in ("partnership_end",):
                             c.amount = amount
                     return
-                elif tok.kind != "w" or (tok.low not in self.set["fillers"] and tok.low not in self.vocab
-                                         and "-" not in tok.low):
+                elif tok.kind != "w" or (
+                    tok.low not in self.set["fillers"] and tok.low not in self.vocab and "-" not in tok.low
+                ):
                     break
                 m += 1
             return
@@ -1073,8 +1094,9 @@ class _Grammar:
                     if tok.ent is ent:
                         starts.append(k)
                         break
-        return _Cand(etype, roles, seg, trigger, (min(starts), max(end, trigger[1])), amount=amount,
-                     stake=stake, strong=strong)
+        return _Cand(
+            etype, roles, seg, trigger, (min(starts), max(end, trigger[1])), amount=amount, stake=stake, strong=strong
+        )
 
     # verb frames: each returns candidate events for one trigger
 
@@ -1101,9 +1123,13 @@ class _Grammar:
         obj = self._object(seg, j, limit)
         if not subj or not obj.ents:
             return []
-        if verb.lemma in ("take", "get", "pick up", "nab", "scoop") and not obj.stake and not obj.majority:
-            if verb.lemma != "take" or seg.toks[j - 1].low not in ("over",):
-                return []
+        if (
+            verb.lemma in ("take", "get", "pick up", "nab", "scoop")
+            and not obj.stake
+            and not obj.majority
+            and (verb.lemma != "take" or seg.toks[j - 1].low != "over")
+        ):
+            return []
         seller = []
         if obj.owner is not None:
             seller = [obj.owner]
@@ -1114,8 +1140,9 @@ class _Grammar:
         stake = obj.pct
         if obj.stake and not obj.majority and (stake is None or stake <= 50):
             return [
-                self._cand(seg, "investment", {"investor": subj, "target": [t]}, (i, j), end,
-                           amount=obj.amount, stake=stake)
+                self._cand(
+                    seg, "investment", {"investor": subj, "target": [t]}, (i, j), end, amount=obj.amount, stake=stake
+                )
                 for t in obj.ents
             ]
         out = []
@@ -1145,13 +1172,21 @@ class _Grammar:
         if amount is not None and self._tok_not_value(amount):
             amount = None
         if obj.stake and not obj.majority and (obj.pct is None or obj.pct <= 50):
-            return [self._cand(seg, "investment", {"investor": subj, "target": obj.ents}, (i, j), obj.end,
-                               amount=amount or obj.amount, stake=obj.pct)]
+            return [
+                self._cand(
+                    seg,
+                    "investment",
+                    {"investor": subj, "target": obj.ents},
+                    (i, j),
+                    obj.end,
+                    amount=amount or obj.amount,
+                    stake=obj.pct,
+                )
+            ]
         roles = {"acquirer": subj, "target": obj.ents}
         if obj.owner is not None:
             roles["seller"] = [obj.owner]
-        return [self._cand(seg, "acquisition", roles, (i, j), obj.end, amount=amount or obj.amount,
-                           stake=obj.pct)]
+        return [self._cand(seg, "acquisition", roles, (i, j), obj.end, amount=amount or obj.amount, stake=obj.pct)]
 
     def _v_sell(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         agent = self._passive_agent(seg, j, limit, verb)
@@ -1231,8 +1266,11 @@ class _Grammar:
         )
         if funding:
             return [self._cand(seg, "funding", {"target": target, "investors": subj}, (i, j), end, amount=amount)]
-        return [self._cand(seg, "investment", {"investor": subj, "target": target}, (i, j), end, amount=amount,
-                           stake=obj.pct)]
+        return [
+            self._cand(
+                seg, "investment", {"investor": subj, "target": target}, (i, j), end, amount=amount, stake=obj.pct
+            )
+        ]
 
     def _v_put(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         toks = seg.toks
@@ -1257,8 +1295,11 @@ class _Grammar:
         pct = obj.pct
         if pct is None:
             pct = self._stake_near(seg, obj.end, limit)
-        return [self._cand(seg, "investment", {"investor": subj, "target": obj.ents}, (i, j), obj.end,
-                           amount=amount, stake=pct)]
+        return [
+            self._cand(
+                seg, "investment", {"investor": subj, "target": obj.ents}, (i, j), obj.end, amount=amount, stake=pct
+            )
+        ]
 
     def _stake_near(self, seg: _Seg, start: int, limit: int) -> float | None:
         toks = seg.toks
@@ -1283,8 +1324,7 @@ class _Grammar:
         obj = self._object(seg, k + 1, limit)
         if not subj or not obj.ents:
             return []
-        return [self._cand(seg, "partnership", {"parties": _unique(subj + obj.ents)}, (i, j), obj.end,
-                           amount=amount)]
+        return [self._cand(seg, "partnership", {"parties": _unique(subj + obj.ents)}, (i, j), obj.end, amount=amount)]
 
     def _funding_amount(self, seg: _Seg, j: int, limit: int) -> tuple[_Tok | None, int, bool]:
         """The raise right after a funding verb, and whether funding words follow it."""
@@ -1304,7 +1344,7 @@ class _Grammar:
                 break
             if tok.low in self.set["stake_nouns"]:
                 return None, k, False
-            if tok.kind == "E" or (tok.low in _STOP_PREPS and tok.low not in ("in", "of")):
+            if tok.kind == "E" or (tok.low in self.preps and tok.low not in ("in", "of")):
                 break
             k += 1
         for m in range(k, min(limit, k + 4)):
@@ -1367,7 +1407,7 @@ class _Grammar:
                 return []
         investors, end2 = self._after(seg, end, limit, ("from", "led by", "backed by"))
         investors = investors + self._compound_investors(seg, i, limit)
-        if not investors and not funding_word and self._has_word(seg, i, limit, _NOT_FUNDING):
+        if not investors and not funding_word and self._has_word(seg, i, limit, self.not_funding):
             return []
         subj = self._subject(seg, i, verb.tense)
         if not subj:
@@ -1436,8 +1476,11 @@ class _Grammar:
 
     def _v_engage(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         toks = seg.toks
-        if verb.tense in ("past", "pp") and i > 0 and toks[i - 1].kind == "E" and not self._passive_agent(
-            seg, j, limit, verb
+        if (
+            verb.tense in ("past", "pp")
+            and i > 0
+            and toks[i - 1].kind == "E"
+            and not self._passive_agent(seg, j, limit, verb)
         ):
             pass
         elif verb.tense in ("past", "pp") and self._passive_agent(seg, j, limit, verb):
@@ -1455,8 +1498,22 @@ class _Grammar:
         # "taps X as CEO": a person, not a supplier
         m = end
         while m < min(limit + 3, len(toks)) and m < end + 3:
-            if toks[m].low in ("ceo", "chief", "chairman", "chair", "president", "head", "cfo", "cto", "coo",
-                               "director", "executive", "boss", "lead", "leader"):
+            if toks[m].low in (
+                "ceo",
+                "chief",
+                "chairman",
+                "chair",
+                "president",
+                "head",
+                "cfo",
+                "cto",
+                "coo",
+                "director",
+                "executive",
+                "boss",
+                "lead",
+                "leader",
+            ):
                 return []
             m += 1
         if end < len(toks) and toks[end].low in self.deal_nouns:
@@ -1464,7 +1521,7 @@ class _Grammar:
         subj = self._subject(seg, i, verb.tense)
         if not subj:
             return []
-        return [self._cand(seg, "partnership", {"parties": _unique(subj + [g])}, (i, j), end) for g in group]
+        return [self._cand(seg, "partnership", {"parties": _unique([*subj, g])}, (i, j), end) for g in group]
 
     def _v_award(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         toks = seg.toks
@@ -1483,8 +1540,9 @@ class _Grammar:
                 break
         if not subj or not found:
             return []
-        return [self._cand(seg, "partnership", {"parties": _unique(subj + [g])}, (i, j), end, amount=amount)
-                for g in group]
+        return [
+            self._cand(seg, "partnership", {"parties": _unique([*subj, g])}, (i, j), end, amount=amount) for g in group
+        ]
 
     def _v_win(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         toks = seg.toks
@@ -1515,14 +1573,14 @@ class _Grammar:
         words = [t.low for t in toks[j + 1 : min(limit, j + 6)]]
         if not words or words[0] not in ("its", "their", "the", "as"):
             return []
-        if not any(w in ("default", "exclusive", "preferred", "primary", "official", "sole", "main") for w in words) and not any(
-            w in ("provider", "partner", "supplier", "vendor") for w in words
-        ):
+        if not any(
+            w in ("default", "exclusive", "preferred", "primary", "official", "sole", "main") for w in words
+        ) and not any(w in ("provider", "partner", "supplier", "vendor") for w in words):
             return []
         subj = self._subject(seg, i, verb.tense)
         if not subj:
             return []
-        return [self._cand(seg, "partnership", {"parties": _unique(subj + [ent])}, (i, j), j + 1)]
+        return [self._cand(seg, "partnership", {"parties": _unique([*subj, ent])}, (i, j), j + 1)]
 
     def _v_drop(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         toks = seg.toks
@@ -1552,7 +1610,7 @@ class _Grammar:
             return []
         if verb.lemma == "abandon" and self._deal_talk(seg):
             return []
-        return [self._cand(seg, "partnership_end", {"parties": _unique(subj + [g])}, (i, j), end) for g in group]
+        return [self._cand(seg, "partnership_end", {"parties": _unique([*subj, g])}, (i, j), end) for g in group]
 
     def _v_stop(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         toks = seg.toks
@@ -1565,7 +1623,7 @@ class _Grammar:
             return []
         k = j + 1
         while k < limit and k - j < 5 and toks[k].kind != "E":
-            if toks[k].low in _STOP_PREPS:
+            if toks[k].low in self.preps:
                 break
             k += 1
         if k >= limit or toks[k].kind != "E":
@@ -1613,7 +1671,7 @@ class _Grammar:
                     break
             elif tok.low in self.deal_nouns - {"deal", "agreement", "deals", "agreements"}:
                 return []
-            elif tok.low in _STOP_PREPS and tok.low != "and":
+            elif tok.low in self.preps and tok.low != "and":
                 break
             k += 1
         if noun < 0:
@@ -1643,7 +1701,7 @@ class _Grammar:
             return []
         if noun >= 0 and toks[noun].low in self.deal_nouns - {"deal", "deals"}:
             return []
-        parties = [t.ent for t in toks if t.ent is not None and t.ent.name.lower() not in _NO_PARTY]
+        parties = [t.ent for t in toks if t.ent is not None and t.ent.name.lower() not in self.no_party]
         parties = _unique(parties)
         if len(parties) < 2 and seg.context:
             parties = _unique(parties + self._context_group(seg))
@@ -1659,11 +1717,26 @@ class _Grammar:
         subj = self._subject(seg, i, verb.tense)
         if not subj:
             return []
+        toks = seg.toks
         old, end1 = self._after(seg, j, limit, ("from", "away from"))
-        new, end2 = self._after(seg, max(j, end1), limit, ("to",))
-        if verb.lemma in ("move", "shift", "jump") and not old:
-            return []
-        if verb.lemma == "turn" and j < limit and seg.toks[j].low != "to":
+        new: list[_Ent] = []
+        end2 = end1
+        k = max(j, end1)
+        while k < limit and toks[k].low != "to" and k - j < 8:
+            k += 1
+        if k < limit and toks[k].low == "to":
+            # "to Mercor", "to rival Mercor", but not "moves to acquire X"
+            m = k + 1
+            while (
+                m < limit
+                and toks[m].kind == "w"
+                and (toks[m].low in self.set["fillers"] or toks[m].low in self.set["descriptor_nouns"])
+            ):
+                m += 1
+            if m < limit and toks[m].kind == "E":
+                obj = self._object(seg, m, limit)
+                new, end2 = obj.ents, obj.end
+        if not old and not new:
             return []
         out: list[_Cand] = []
         if old:
@@ -1690,13 +1763,13 @@ class _Grammar:
                 customer = [owner]
         if customer:
             return [
-                self._cand(seg, "partnership_end", {"parties": _unique(customer + [old])}, (i, j), k + 2),
+                self._cand(seg, "partnership_end", {"parties": _unique([*customer, old])}, (i, j), k + 2),
                 self._cand(seg, "partnership", {"parties": _unique(customer + subj)}, (i, j), k + 2),
             ]
         new, end = self._after(seg, k, limit, ("with",))
         if new:
             return [
-                self._cand(seg, "partnership_end", {"parties": _unique(subj + [old])}, (i, j), end),
+                self._cand(seg, "partnership_end", {"parties": _unique([*subj, old])}, (i, j), end),
                 self._cand(seg, "partnership", {"parties": _unique(subj + new)}, (i, j), end),
             ]
         return []
@@ -1723,7 +1796,7 @@ class _Grammar:
         else:
             roles = {"acquirer": subj, "target": [ent]}
         if kind == "merger":
-            roles = {"parties": _unique(subj + [ent])}
+            roles = {"parties": _unique([*subj, ent])}
         c = self._cand(seg, kind, roles, (i, j), k + 1)
         c.status_hint = "terminated"
         return [c]
@@ -1737,22 +1810,16 @@ class _Grammar:
         c.status_hint = "completed"
         return [c]
 
-    _PRODUCT_VERBS = frozenset(
-        {"design", "designs", "designed", "build", "builds", "built", "make", "makes", "made", "ship", "ships",
-         "shipped", "launch", "launches", "launched", "release", "releases", "released", "produce", "produces",
-         "sell", "sells", "develop", "develops", "run", "runs", "plan", "plans", "planned", "planning"}
-    )
-
     def _v_forgo(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         a, _ = self._clause(seg, i)
-        if not self._has_word(seg, a, i, self._PRODUCT_VERBS):
+        if not self._has_word(seg, a, i, self.product_verbs):
             return []
         obj = self._object(seg, j, limit)
         subj = self._subject(seg, i, verb.tense)
         ents = [e for e in subj if all(e is not o for o in obj.ents)]
         for k in range(a, i):
             ent = seg.toks[k].ent
-            if ent is not None and ent.name.lower() not in _NO_PARTY:
+            if ent is not None and ent.name.lower() not in self.no_party:
                 ents = [ent]
                 break
         if not ents or not obj.ents:
@@ -1775,14 +1842,8 @@ class _Grammar:
             return []
         target = [obj.owner] if obj.owner is not None and obj.owner.watched else obj.ents
         if amount is not None:
-            return [self._cand(seg, "investment", {"investor": subj, "target": target}, (i, j), obj.end,
-                               amount=amount)]
+            return [self._cand(seg, "investment", {"investor": subj, "target": target}, (i, j), obj.end, amount=amount)]
         return [self._cand(seg, "partnership", {"parties": _unique(subj + target)}, (i, j), obj.end)]
-
-    _VENTURE_WORDS = frozenset(
-        {"company", "venture", "jv", "alliance", "partnership", "consortium", "coalition", "entity", "firm",
-         "group", "joint"}
-    )
 
     def _v_form(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         toks = seg.toks
@@ -1790,7 +1851,7 @@ class _Grammar:
         if not subj:
             return []
         window = range(j, min(limit, j + 6))
-        venture = any(toks[k].low in self._VENTURE_WORDS for k in window)
+        venture = any(toks[k].low in self.venture_words for k in window)
         with_ents, end = self._after(seg, j, limit, ("with",))
         if any(toks[k].kind == "E" for k in range(j, min(limit, j + 2))):
             return []
@@ -1827,7 +1888,7 @@ class _Grammar:
             tok = toks[k]
             if tok.kind == "$":
                 amount = amount or tok
-            elif tok.kind == "E" and tok.ent is not None and tok.ent.name.lower() in _NO_PARTY:
+            elif tok.kind == "E" and tok.ent is not None and tok.ent.name.lower() in self.no_party:
                 modifiers.append(tok.ent.name.lower())
             elif tok.kind == "E":
                 ent = tok.ent
@@ -1841,23 +1902,23 @@ class _Grammar:
                 if k > a and toks[k - 1].text == "-" and k - 2 >= a and toks[k - 2].kind == "E":
                     k -= 1
                     continue
-            elif tok.kind == "w" and (tok.text[:1].islower() or seg.style != "normal") and (
-                tok.low not in _AUX or tok.low in _DEAL_ADJECTIVES
+            elif (
+                tok.kind == "w"
+                and (tok.text[:1].islower() or seg.style != "normal")
+                and (tok.low not in self.aux or tok.low in self.deal_adjectives)
             ):
-                if tok.low in _STOP_PREPS or tok.low in self.deal_nouns:
+                if tok.low in self.preps or tok.low in self.deal_nouns:
                     break
                 if not (
                     tok.low in self.set["partnership_modifiers"]
                     or tok.low in self.set["fillers"]
-                    or tok.low in _DEAL_ADJECTIVES
+                    or tok.low in self.deal_adjectives
                     or "-" in tok.low
                     or tok.low not in self.vocab
                 ):
                     break
                 modifiers.append(tok.low)
-            elif tok.kind == "%":
-                pass
-            elif tok.text == "-" and toks[k - 1].kind == "E" if k > a else False:
+            elif tok.kind == "%" or (tok.text == "-" and toks[k - 1].kind == "E" if k > a else False):
                 pass
             else:
                 break
@@ -1928,9 +1989,7 @@ class _Grammar:
         strong = not (kind == "deal" and etype == "partnership")
         out: list[_Cand] = []
         if etype in ("merger", "partnership"):
-            parties = _unique(
-                ([poss] if poss else []) + pre + post_of + partner + agent + buyer
-            )
+            parties = _unique(([poss] if poss else []) + pre + post_of + partner + agent + buyer)
             if len(parties) < 2:
                 parties = _unique(subj + parties)
             if len(parties) < 2:
@@ -1969,8 +2028,9 @@ class _Grammar:
                 return []
             if etype == "acquisition" and agent and len(agent) > 1 and poss is None:
                 for ag in agent:
-                    out.append(self._cand(seg, etype, {first: [ag], second: target}, (i, j), end, amount=amount,
-                                          stake=stake))
+                    out.append(
+                        self._cand(seg, etype, {first: [ag], second: target}, (i, j), end, amount=amount, stake=stake)
+                    )
             else:
                 roles = {first: actor, second: target}
                 if owner is not None and etype == "acquisition":
@@ -2047,7 +2107,7 @@ class _Grammar:
         names = {e.name for e in actor}
         for k in range(max(a, 0), b):
             ent = seg.toks[k].ent
-            if ent is not None and ent.name not in names and ent.name.lower() not in _NO_PARTY:
+            if ent is not None and ent.name not in names and ent.name.lower() not in self.no_party:
                 return [ent]
         return []
 
@@ -2058,7 +2118,7 @@ class _Grammar:
         other: list[_Ent] = []
         for k in range(a, b):
             ent = seg.toks[k].ent
-            if ent is None or ent.name in names or ent.name.lower() in _NO_PARTY:
+            if ent is None or ent.name in names or ent.name.lower() in self.no_party:
                 continue
             (watched if ent.watched else other).append(ent)
         return (watched or other)[:2]
@@ -2087,16 +2147,6 @@ class _Grammar:
             return True
         not_after = self.set["amount_not_value_after"]
         return any(len(after) >= n and " ".join(after[:n]) in not_after for n in (1, 2, 3))
-
-    _FOR_FILLERS = frozenset(
-        {"about", "roughly", "nearly", "almost", "around", "some", "over", "more", "than", "up", "to", "as", "much",
-         "an", "estimated", "approximately", "just", "under", "at", "least", "a", "reported"}
-    )
-    _DEAL_WORDS = frozenset(
-        {"deal", "purchase", "acquisition", "takeover", "merger", "transaction", "agreement", "offer", "bid",
-         "sale", "buyout", "investment", "combination"}
-    )
-    _ROUND_WORDS = frozenset({"round", "funding", "raise", "financing", "investment", "series"})
 
     def _assign_amounts(self, cands: list[_Cand], summary: Sequence[_Seg]) -> None:
         """Give each event at most one money figure, and each figure to one event (or one trigger)."""
@@ -2146,7 +2196,7 @@ class _Grammar:
         for k in range(max(hi, c.trigger[1]), b):
             if toks[k].low == "for":
                 m = k + 1
-                while m < b and toks[m].low in self._FOR_FILLERS:
+                while m < b and toks[m].low in self.amount_fillers:
                     m += 1
                 if m < b and toks[m].kind == "$" and free(toks[m], c) and not self._not_value(seg, m, funding):
                     return toks[m]
@@ -2154,7 +2204,7 @@ class _Grammar:
 
     def _summary_amount(self, c: _Cand, summary: Sequence[_Seg], free: Callable[[_Tok, _Cand], bool]) -> _Tok | None:
         """ "The $27.7 billion deal closed ...": a summary figure named as the deal's value."""
-        nouns = self._ROUND_WORDS if c.type == "funding" else self._DEAL_WORDS
+        nouns = self.round_value_nouns if c.type == "funding" else self.deal_value_nouns
         for seg in summary:
             toks = seg.toks
             for k, tok in enumerate(toks):
@@ -2176,7 +2226,7 @@ class _Grammar:
         a = min(a, c.span[0])
         classes: set[str] = set()
         source = False
-        for i, j, cls in seg.cues:
+        for i, _j, cls in seg.cues:
             if cls == "unnamed_source":
                 source = True
             if a <= i < b or (i < a and self._same_sentence(seg, i, c.trigger[0])):
@@ -2279,8 +2329,21 @@ class _Grammar:
                 for inv in investors:
                     roles = dict(c.roles)
                     roles["investor"] = [inv]
-                    out.append(_Cand(c.type, roles, c.seg, c.trigger, c.span, c.tense, c.frame, c.amount,
-                                     c.stake, c.strong, c.status_hint))
+                    out.append(
+                        _Cand(
+                            c.type,
+                            roles,
+                            c.seg,
+                            c.trigger,
+                            c.span,
+                            c.tense,
+                            c.frame,
+                            c.amount,
+                            c.stake,
+                            c.strong,
+                            c.status_hint,
+                        )
+                    )
             else:
                 out.append(c)
         return out
@@ -2292,7 +2355,7 @@ class _Grammar:
     def _valid(self, c: _Cand) -> bool:
         roles = c.roles
         for role, names in list(roles.items()):
-            names = [e for e in names if e.name.lower() not in _NO_PARTY and e.name.strip()]
+            names = [e for e in names if e.name.lower() not in self.no_party and e.name.strip()]
             if names:
                 roles[role] = _unique(names)
             else:
@@ -2307,11 +2370,16 @@ class _Grammar:
             return False
         if c.type in ("merger", "partnership", "partnership_end") and len(roles["parties"]) < 2:
             return c.type == "merger" and roles["parties"][0].watched
-        for first, second in (("acquirer", "target"), ("investor", "target"), ("seller", "target"),
-                              ("target", "investors"), ("seller", "buyer"), ("acquirer", "seller")):
-            if first in roles and second in roles:
-                if {e.name for e in roles[first]} & {e.name for e in roles[second]}:
-                    return False
+        for first, second in (
+            ("acquirer", "target"),
+            ("investor", "target"),
+            ("seller", "target"),
+            ("target", "investors"),
+            ("seller", "buyer"),
+            ("acquirer", "seller"),
+        ):
+            if first in roles and second in roles and {e.name for e in roles[first]} & {e.name for e in roles[second]}:
+                return False
         return True
 
     def _same(self, x: _Cand, y: _Cand) -> bool:

@@ -25,7 +25,7 @@ Field = Literal["title", "summary"]
 def _packaged_lexicon() -> dict[str, Any]:
     text = resources.files("bot").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader either way
+    data = yaml.load(text, Loader=loader)
     if not isinstance(data, dict):
         raise ValueError("bot/data/lexicon.yaml must hold a mapping")
     return data
@@ -266,9 +266,7 @@ class Matcher:
             re.compile(rf"(?<![\w&@#])(?:{body})(?![\w&])", re.IGNORECASE) if body else None
         )
         # the same on lower-cased text, without IGNORECASE: several times faster
-        self._lower_pattern: re.Pattern[str] | None = (
-            re.compile(rf"(?<![\w&@#])(?:{body})(?![\w&])") if body else None
-        )
+        self._lower_pattern: re.Pattern[str] | None = re.compile(rf"(?<![\w&@#])(?:{body})(?![\w&])") if body else None
 
     @staticmethod
     def _key(alias: str) -> str:
@@ -404,9 +402,7 @@ class Matcher:
         if style in ("upper", "lower"):
             return True
         first = alias.alias[0]
-        if first.isalpha() and first.isupper() and not surface[0].isupper():
-            return False
-        return True
+        return not (first.isalpha() and first.isupper() and not surface[0].isupper())
 
     def _other_thing(self, text: str, start: int, end: int, style: CaseStyle) -> bool:
         """True when an ambiguous name is part of another name or word: "Meta-analysis", "Mercury Systems"."""

@@ -107,3 +107,17 @@ def test_command_text_undoes_slack_markup() -> None:
     assert command_text("source add <https://n.example/f|n.example/f> 15m") == "source add https://n.example/f 15m"
     assert command_text("subscribe all in <#C0123|deals>") == "subscribe all in deals"
     assert command_text("history AT&amp;T &lt;3") == "history AT&T <3"
+
+
+def test_many_long_sources_still_fit_one_section() -> None:
+    refs = tuple(SourceRef("t" * 400, "https://n.example/" + "x" * 580, "p" * 200, WHEN) for _ in range(6))
+    card = Card(title="T", fields=(), evidence="", sources=refs, more_sources=2, fallback="T")
+    (text,) = [b["text"]["text"] for b in card_blocks(card) if b["type"] == "section"]
+    assert len(text) <= SECTION_MAX
+    shown = text.count("<https://")
+    assert shown >= 3
+    assert text.endswith(f"and {6 - shown + 2} more sources")
+
+
+def test_an_empty_reply_still_has_a_block() -> None:
+    assert reply_blocks(Reply(text="")) == [{"type": "section", "text": {"type": "mrkdwn", "text": "(no answer)"}}]

@@ -16,7 +16,7 @@ import pytest
 
 from bot.adapters.slack import SlackAdapter
 from bot.config import SlackConfig
-from bot.model import Company, Reply
+from bot.model import Article, Company, Reply, SourceSpec
 from bot.ports import EventWrite
 from bot.store import SqlStore
 from bot.web import serve_health
@@ -68,15 +68,16 @@ async def running(
 
 async def post_signed(url: str, body: str, **signing: Any) -> tuple[int, str, float]:
     started = time.monotonic()
-    async with aiohttp.ClientSession() as session:
-        async with session.post(f"{url}/slack/events", data=body.encode(), headers=signed(body, **signing)) as resp:
-            return resp.status, await resp.text(), time.monotonic() - started
+    headers = signed(body, **signing)
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{url}/slack/events", data=body.encode(), headers=headers) as resp,
+    ):
+        return resp.status, await resp.text(), time.monotonic() - started
 
 
 async def watch_scale_ai(store: SqlStore, clock: FakeClock) -> None:
     """Scale AI watched, with the Meta investment on record."""
-    from bot.model import Article, SourceSpec
-
     await store.upsert_company(Company("Scale AI", ("Scale",)))
     await store.upsert_company(Company("Meta"))
     source = await store.upsert_source(SourceSpec("rss", "https://n.example/feed", 600), clock.now())

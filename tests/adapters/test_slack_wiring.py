@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import yaml
+
 from bot.adapters.slack import SlackNotifier
 from bot.app import App
 from bot.config import Config, HttpConfig, SlackConfig, SubscriptionConfig
 from tests.adapters.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack, slash_command
 from tests.fakes import FakeClock
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def config(slack: FakeSlack, tmp_path: Path) -> Config:
@@ -40,5 +44,15 @@ async def test_run_connects_socket_mode_and_answers(slack: FakeSlack, tmp_path: 
             stop.set()
             await asyncio.wait_for(task, 10)
     answer = slack.responses[0][1]
-    assert "all" in answer["text"] or "*" in answer["text"]
+    assert "all watched companies" in answer["text"]  # the subscription the config seeded
     assert slack.calls_to("auth.test")
+
+
+def test_manifest_matches_what_the_adapter_uses() -> None:
+    manifest = yaml.safe_load((ROOT / "slack-manifest.yaml").read_text(encoding="utf-8"))
+    (command,) = manifest["features"]["slash_commands"]
+    assert command["command"] == "/dealwatch" and command["should_escape"] is False
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_mention"]
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert scopes == {"commands", "chat:write", "chat:write.public", "app_mentions:read", "users:read"}

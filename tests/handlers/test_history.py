@@ -99,6 +99,9 @@ async def test_history_did_you_mean_and_usage(ctx: Context, store: SqlStore) -> 
     await watch(store)
     miss = await dispatch(ctx, "history Scael AI")
     assert miss.ephemeral and miss.text == '"Scael AI" is not on the watchlist. Did you mean Scale AI?'
+    forgot = await dispatch(ctx, "history Scale AI 90d")
+    assert forgot.ephemeral and forgot.text.endswith("Write the time as since 90d.")
+    assert (await dispatch(ctx, "deals 90d")).text.endswith("Write the time as since 90d.")
     typo = await dispatch(ctx, "history Meta aquisition")
     assert typo.ephemeral and "Did you mean acquisition?" in typo.text
     for text in (

@@ -57,8 +57,13 @@ def test_positions_and_order() -> None:
 
 @pytest.mark.parametrize(
     ("text", "pct"),
-    [("49% stake", 49), ("a 10 percent holding", 10), ("12.5 PCT STAKE", 12.5), ("9.99% of", 9.99),
-     ("a 4.5 per cent stake", 4.5)],
+    [
+        ("49% stake", 49),
+        ("a 10 percent holding", 10),
+        ("12.5 PCT STAKE", 12.5),
+        ("9.99% of", 9.99),
+        ("a 4.5 per cent stake", 4.5),
+    ],
 )
 def test_stakes(text: str, pct: float) -> None:
     [stake] = find_stakes(text)

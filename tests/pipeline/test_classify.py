@@ -43,8 +43,9 @@ def run(title: str, summary: str = "") -> list[dict[str, Any]]:
 
 
 def _key(event: dict[str, Any]) -> tuple[Any, ...]:
-    parties = tuple(sorted((role, tuple(sorted(n.casefold() for n in names)))
-                           for role, names in event["parties"].items() if names))
+    parties = tuple(
+        sorted((role, tuple(sorted(n.casefold() for n in names))) for role, names in event["parties"].items() if names)
+    )
     amount = event.get("amount")
     usd = event.get("amount_usd")
     return (
@@ -107,11 +108,64 @@ def test_the_motivating_story() -> None:
 
 
 _WORDS = [
-    "Meta", "Scale AI", "OpenAI", "to", "buy", "acquire", "stake", "in", "$14.3B", "49%", "deal", "with",
-    "and", "'s", ",", "-", "sources", "raises", "from", "led by", "sells", "unit", "merger", "ends", "pact",
-    "the", "startup", "it", "said", "TEXACO", "<TX>", "&amp;", "\u2019s", "\u2014", "Series B", "for",
-    "of", "by", "partnership", "drops", "switches", "from", "to", "SCALE", "scale", "Apple", "apple", "\u0130",
-    "stops", "taking", "Visa", "without", "the two companies", "joins", "round", "bid", "offer", "rejects",
+    "Meta",
+    "Scale AI",
+    "OpenAI",
+    "to",
+    "buy",
+    "acquire",
+    "stake",
+    "in",
+    "$14.3B",
+    "49%",
+    "deal",
+    "with",
+    "and",
+    "'s",
+    ",",
+    "-",
+    "sources",
+    "raises",
+    "from",
+    "led by",
+    "sells",
+    "unit",
+    "merger",
+    "ends",
+    "pact",
+    "the",
+    "startup",
+    "it",
+    "said",
+    "TEXACO",
+    "<TX>",
+    "&amp;",
+    "\u2019s",
+    "\u2014",
+    "Series B",
+    "for",
+    "of",
+    "by",
+    "partnership",
+    "drops",
+    "switches",
+    "from",
+    "to",
+    "SCALE",
+    "scale",
+    "Apple",
+    "apple",
+    "\u0130",
+    "stops",
+    "taking",
+    "Visa",
+    "without",
+    "the two companies",
+    "joins",
+    "round",
+    "bid",
+    "offer",
+    "rejects",
 ]
 
 

@@ -106,10 +106,16 @@ def test_case_sensitive_and_context_flags_are_respected() -> None:
 def test_offsets_point_into_the_original_text(matcher: Matcher) -> None:
     title = "AT&amp;T and Meta\u2019s deal \u2014 Slack"
     mentions = matcher.match(title, "OpenAI said so.")
-    got = {(m.company, m.field, title[m.start : m.end] if m.field == "title" else "OpenAI said so."[m.start : m.end])
-           for m in mentions}
-    assert got == {("AT&T", "title", "AT&amp;T"), ("Meta", "title", "Meta"), ("Slack", "title", "Slack"),
-                   ("OpenAI", "summary", "OpenAI")}
+    got = {
+        (m.company, m.field, title[m.start : m.end] if m.field == "title" else "OpenAI said so."[m.start : m.end])
+        for m in mentions
+    }
+    assert got == {
+        ("AT&T", "title", "AT&amp;T"),
+        ("Meta", "title", "Meta"),
+        ("Slack", "title", "Slack"),
+        ("OpenAI", "summary", "OpenAI"),
+    }
 
 
 def test_normalise_maps_offsets_both_ways() -> None:
