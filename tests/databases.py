@@ -1,45 +1,38 @@
 """Database URLs for tests that run a whole process: a SQLite file, or a fresh PostgreSQL database.
 
-PostgreSQL: `DEALWATCH_TEST_PG` (default postgresql://postgres@127.0.0.1:5432/test) must answer;
-otherwise those cases skip, or fail when DEALWATCH_REQUIRE_PG=1 (CI). `scripts/ensure-postgres`
-starts one.
+A process takes its database from a URL in its config, so PostgreSQL cases get a whole scratch
+database rather than the schema that tests/store/backends.py hands to in-process stores.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
-import pytest
 
-PG_URL = os.environ.get("DEALWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
-BACKENDS = ["sqlite", "postgresql"]
+from bot.store import async_url
+from tests.store.backends import BACKENDS, pg_url, unavailable
+
+__all__ = ["BACKENDS", "database_url"]
 
 
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
+def _dsn(database: str | None = None) -> str:
+    url = async_url(pg_url()).set(drivername="postgresql")
+    if database is not None:
+        url = url.set(database=database)
+    return url.render_as_string(hide_password=False)
 
 
 async def _admin(sql: str) -> None:
-    conn = await asyncpg.connect(PG_URL.replace("postgresql+asyncpg://", "postgresql://"), timeout=5)
+    conn = await asyncpg.connect(_dsn(), timeout=5)
     try:
         await conn.execute(sql)
     finally:
         await conn.close()
-
-
-def _unavailable(reason: str) -> None:
-    message = f"PostgreSQL not reachable at {PG_URL} ({reason}): run scripts/ensure-postgres or set DEALWATCH_TEST_PG"
-    if os.environ.get("DEALWATCH_REQUIRE_PG") == "1":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 @contextmanager
@@ -51,8 +44,8 @@ def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
     try:
         asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
-        _unavailable(f"{type(exc).__name__}: {exc}")
+        unavailable(pg_url(), f"{type(exc).__name__}: {exc}")
     try:
-        yield _with_database(PG_URL, name)
+        yield _dsn(name)
     finally:
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

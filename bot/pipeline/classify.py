@@ -268,7 +268,7 @@ class _Grammar:
         self.common = words_of(lex, "common_words")
         functional = set(self.function_words) | set(self.aux) | set(self.preps)
         functional.update(words_of(lex, "fillers", "breakers", "descriptor_nouns", "unit_nouns", "stake_nouns"))
-        functional.update(words_of(lex, "generic_deal", "relationship_nouns", "publishers"))
+        functional.update(words_of(lex, "generic_deal", "relationship_nouns", "publishers", "exclusions"))
         for key in ("nouns", "status_cues", "verbs"):
             for phrase in words_of(lex, key):
                 for part in phrase.split("/"):
@@ -1124,11 +1124,13 @@ class _Grammar:
         if not subj or not obj.ents:
             return []
         if (
-            verb.lemma in ("take", "get", "pick up", "nab", "scoop")
+            verb.lemma in ("take", "get", "pick up", "nab", "scoop", "hold", "own", "has")
             and not obj.stake
             and not obj.majority
             and (verb.lemma != "take" or seg.toks[j - 1].low != "over")
         ):
+            return []
+        if verb.lemma == "has" and not (j < limit and seg.toks[j].kind == "%"):
             return []
         seller = []
         if obj.owner is not None:
@@ -1139,12 +1141,16 @@ class _Grammar:
         end = max(end, obj.end)
         stake = obj.pct
         if obj.stake and not obj.majority and (stake is None or stake <= 50):
-            return [
+            out = [
                 self._cand(
                     seg, "investment", {"investor": subj, "target": [t]}, (i, j), end, amount=obj.amount, stake=stake
                 )
                 for t in obj.ents
             ]
+            if verb.lemma in ("hold", "own", "has"):
+                for c in out:
+                    c.status_hint = "completed"  # a holding reported is a holding had
+            return out
         out = []
         for t in obj.ents:
             roles = {"acquirer": subj, "target": [t]}
@@ -1345,6 +1351,8 @@ class _Grammar:
             if tok.low in self.set["stake_nouns"]:
                 return None, k, False
             if tok.kind == "E" or (tok.low in self.preps and tok.low not in ("in", "of")):
+                break
+            if tok.low in ("led", "co-led", "backed", "including"):
                 break
             k += 1
         for m in range(k, min(limit, k + 4)):
@@ -2353,6 +2361,8 @@ class _Grammar:
         return any(e.name in names for e in c.ents()) and c.type != "funding"
 
     def _valid(self, c: _Cand) -> bool:
+        if self._clause_says(c.seg, c.trigger[0], "negated"):
+            return False
         roles = c.roles
         for role, names in list(roles.items()):
             names = [e for e in names if e.name.lower() not in self.no_party and e.name.strip()]

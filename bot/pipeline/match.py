@@ -246,7 +246,7 @@ class Matcher:
         self._compounds = words_of(lex, "name_compounds")
         self._common = words_of(lex, "common_words")
         self._context = self._context_words(lex)
-        verbish = set(words_of(lex, "headline_verbs", "corporate_suffixes"))
+        verbish = set(words_of(lex, "headline_verbs", "corporate_suffixes", "name_tails"))
         for forms in words_of(lex, "verbs"):
             for form in forms.split("/"):
                 verbish.add(form.split()[0])

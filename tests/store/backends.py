@@ -50,11 +50,16 @@ async def _admin(url: str) -> asyncpg.Connection:
             _unreachable[url] = f"{type(exc).__name__}: {exc}"
         else:
             return conn
+    unavailable(url, _unreachable[url] or "")
+    raise AssertionError("unreachable")  # unavailable() always skips or fails
+
+
+def unavailable(url: str, reason: str) -> None:
+    """Skips the test, or fails it when DEALWATCH_REQUIRE_PG=1 (CI), saying how to get a server."""
     shown = async_url(url).set(drivername="postgresql").render_as_string(hide_password=True)
     message = (
-        f"PostgreSQL not reachable at {shown}: start it with "
-        "`pg_ctlcluster --skip-systemctl-redirect <version> main start` or set DEALWATCH_TEST_PG "
-        f"({_unreachable[url]})"
+        f"PostgreSQL not reachable at {shown}: run scripts/ensure-postgres (or `pg_ctlcluster "
+        f"--skip-systemctl-redirect <version> main start`), or set DEALWATCH_TEST_PG ({reason})"
     )
     if os.environ.get("DEALWATCH_REQUIRE_PG") == "1":
         pytest.fail(message, pytrace=False)
