@@ -105,6 +105,12 @@ class Store(Protocol):
         """Store articles unseen for this source (by key); returns only the new ones, with ids."""
         ...
 
+    async def unprocessed_articles(self, source_id: int) -> list[Article]:
+        """Stored articles of the source whose events are not all saved yet (a poll died midway)."""
+        ...
+
+    async def mark_processed(self, article_id: int) -> None: ...
+
     # events
     async def recent_events(self, since: datetime) -> list[DealEvent]:
         """Events seen or updated since `since`, with ids, sources and status history."""

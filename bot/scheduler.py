@@ -129,14 +129,14 @@ class Scheduler:
         """No new work; in-flight polls and sends finish, or are cancelled after `grace_s` and
         left to their leases (every store write is one transaction, so nothing is half-written)."""
         self._stopping = True
+        pending = list(self._inflight)
+        if pending:
+            _, late = await asyncio.wait(pending, timeout=grace_s)
+            for task in late:
+                task.cancel()
+            if late:
+                await asyncio.gather(*late, return_exceptions=True)
+        # Jobs have returned by now (no new work starts once stopping), so nothing is cut mid-way.
         if self._aps is not None:
             self._aps.shutdown(wait=False)
             self._aps = None
-        pending = list(self._inflight)
-        if not pending:
-            return
-        _, late = await asyncio.wait(pending, timeout=grace_s)
-        for task in late:
-            task.cancel()
-        if late:
-            await asyncio.gather(*late, return_exceptions=True)

@@ -201,3 +201,51 @@ def test_killed_between_outbox_and_send_sends_each_pending_delivery_once(tmp_pat
         assert sorted(a["event"]["type"] for a in alerts) == ["investment", "partnership_end"]
         assert all(a["kind"] == "new" for a in alerts)
         assert poll_once(config) == []
+
+
+KILL_WHILE_CLASSIFYING = """
+import asyncio, os, signal, sys
+from bot.app import App
+from bot.config import load_config
+
+async def main() -> None:
+    app = App(load_config(sys.argv[1]))
+    await app.start()
+    real = app._poller._extractor_for
+    seen = []
+
+    def dying(companies, source):
+        extract = real(companies, source)
+
+        def wrapped(article):
+            seen.append(article.key)
+            if len(seen) == 3:  # two articles classified and saved; die in the middle of the feed
+                os.kill(os.getpid(), signal.SIGKILL)
+            return extract(article)
+
+        return wrapped
+
+    app._poller._extractor_for = dying
+    for source in await app.store.list_sources():
+        await app._poller.poll(source)
+
+asyncio.run(main())
+"""
+
+
+def test_killed_while_classifying_resumes_the_feed_on_next_poll(tmp_path: Path) -> None:
+    feed = story_feed()
+    with serve_feed(feed) as url:
+        config = write_config(tmp_path, f"sqlite:///{tmp_path / 'dw.db'}", url)
+        proc = subprocess.run(
+            [sys.executable, "-c", KILL_WHILE_CLASSIFYING, str(config)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+        )
+        assert proc.returncode == -signal.SIGKILL, proc.stderr
+        alerts = poll_once(config)
+        summary = sorted((a["kind"], a["event"]["type"], len(a["event"]["sources"])) for a in alerts)
+        assert summary == [("new", "investment", 3), ("new", "partnership_end", 1)]
+        assert poll_once(config) == []

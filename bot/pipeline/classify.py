@@ -183,6 +183,8 @@ class _Obj:
     owner: _Ent | None = None
     end: int = 0
     deal_noun: bool = False
+    product: bool = False  # "sell Apple devices": the name stands for goods, not a company
+    referred: bool = False  # "the startup": named earlier, not here
 
 
 class _Grammar:
@@ -202,6 +204,7 @@ class _Grammar:
         self.amount_fillers = words_of(lex, "amount_fillers")
         self.deal_value_nouns = words_of(lex, "deal_value_nouns")
         self.round_value_nouns = words_of(lex, "round_value_nouns")
+        self.company_people = words_of(lex, "company_people")
         self.triggers = _Index()
         for frame, entries in (lex.get("verbs") or {}).items():
             for entry in entries:
@@ -793,9 +796,10 @@ class _Grammar:
                 definite = True
             if definite and low in self.set["descriptor_nouns"] and not (k + 1 < limit and toks[k + 1].kind == "E"):
                 ref = self._recent_other(seg, j, exclude)
-                if ref is not None:
+                if ref is not None and (k == 0 or toks[k - 1].low not in ("combined", "new", "merged", "joint")):
                     obj.ents = [ref]
                     obj.end = k + 1
+                    obj.referred = True
                     return obj
             if (
                 seg.style == "normal"
@@ -883,8 +887,25 @@ class _Grammar:
         if end < limit and toks[end].low in self.set["stake_nouns"]:
             obj.stake = True
             end += 1
+        else:
+            obj.product = self._goods_follow(seg, end, limit)
         obj.end = end
         return end
+
+    def _goods_follow(self, seg: _Seg, k: int, limit: int) -> bool:
+        """ "Apple devices", "Nvidia chips": plain nouns after a name, none of them a business unit."""
+        toks = seg.toks
+        m = k
+        while m < limit and m - k < 3 and toks[m].kind == "w" and toks[m].text[:1].islower():
+            low = toks[m].low
+            if low in self.preps or low in self.set["fillers"]:
+                break
+            if low in self.set["unit_nouns"] or low in self.set["descriptor_nouns"] or low in self.deal_nouns:
+                return False
+            if low not in self.vocab:
+                return False
+            m += 1
+        return m > k
 
     def _unit_phrase(self, seg: _Seg, k: int, limit: int) -> tuple[_Ent | None, int]:
         """A lower-case phrase ending in a unit noun: "smartphone modem business"."""
@@ -1121,7 +1142,9 @@ class _Grammar:
             return [self._cand(seg, "acquisition", {"acquirer": agent, "target": target}, (i, j), j + 1)]
         subj = self._subject(seg, i, verb.tense)
         obj = self._object(seg, j, limit)
-        if not subj or not obj.ents:
+        if not subj or not obj.ents or (obj.product and not obj.stake):
+            return []
+        if verb.lemma in ("hold", "own", "has") and obj.referred:
             return []
         if (
             verb.lemma in ("take", "get", "pick up", "nab", "scoop", "hold", "own", "has")
@@ -1209,6 +1232,14 @@ class _Grammar:
                 return []
         target = obj.ents
         end = obj.end
+        if not target and obj.stake:
+            buyer, end2 = self._after(seg, end, limit, ("to",))
+            if buyer:
+                # "X to sell 12.5% stake to Y": Y buys into X
+                return [
+                    self._cand(seg, "investment", {"investor": buyer, "target": subj}, (i, j), end2,
+                               amount=obj.amount, stake=obj.pct)
+                ]
         if not target:
             phrase, end = self._phrase_object(seg, j, limit)
             if phrase is None:
@@ -1218,6 +1249,8 @@ class _Grammar:
                 return []
             target = [phrase]
         buyer, end2 = self._after(seg, end, limit, ("to",))
+        if obj.product and not obj.stake and not buyer:
+            return []  # selling goods to customers, not a business to a buyer
         roles: dict[str, list[_Ent]] = {"seller": subj, "target": target}
         if buyer:
             roles["buyer"] = buyer
@@ -1252,17 +1285,18 @@ class _Grammar:
             k = j
             amount = None
             while k < limit and k - j < 6 and toks[k].low not in ("in", "into"):
-                if toks[k].kind == "$" and amount is None:
+                if toks[k].kind == "$" and amount is None and not self._not_value(seg, k, True):
                     amount = toks[k]
                 if toks[k].kind == "E":
                     break
                 k += 1
             if k < limit and toks[k].low in ("in", "into"):
-                k += 1
-            obj = self._object(seg, k, limit, exclude=subj)
+                obj = self._object(seg, k + 1, limit, exclude=subj)
+            else:
+                obj = _Obj(end=k)
             target, end = obj.ents, obj.end
             amount = amount or obj.amount
-            if not target and amount is not None:
+            if not target and amount is not None and seg.title:
                 ref = self._recent_other(seg, i, subj)
                 target = [ref] if ref is not None else []
         if not subj or not target:
@@ -1292,7 +1326,9 @@ class _Grammar:
             return []
         while k < limit and k - j < 8 and toks[k].low not in ("into", "in", "to"):
             k += 1
-        if k >= limit:
+        if k >= limit or toks[k].low not in ("into", "in", "to"):
+            return []
+        if not any(toks[m].kind == "E" for m in range(k + 1, min(limit, k + 5))):
             return []
         subj = self._subject(seg, i, verb.tense)
         obj = self._object(seg, k + 1, limit)
@@ -1362,6 +1398,8 @@ class _Grammar:
 
     def _v_raise(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         toks = seg.toks
+        if self._people_subject(seg, i):
+            return []
         if verb.lemma in ("debut", "emerge", "launch"):
             k = j
             while k < limit and toks[k].low not in ("with",) and k - j < 4:
@@ -1405,8 +1443,18 @@ class _Grammar:
             roles["investors"] = _unique(investors)
         return [self._cand(seg, "funding", roles, (i, j), max(end, end2), amount=amount)]
 
+    def _people_subject(self, seg: _Seg, i: int) -> bool:
+        """ "Slack shareholders will receive ...": people of the company act, not the company."""
+        toks = seg.toks
+        k = i - 1
+        while k >= 0 and toks[k].low in self.aux:
+            k -= 1
+        return k >= 0 and toks[k].low in self.company_people
+
     def _v_receive(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         toks = seg.toks
+        if self._people_subject(seg, i):
+            return []
         amount, end, funding_word = self._funding_amount(seg, j, limit)
         if amount is None:
             return []
@@ -1709,6 +1757,8 @@ class _Grammar:
             return []
         if noun >= 0 and toks[noun].low in self.deal_nouns - {"deal", "deals"}:
             return []
+        if noun >= 0 and toks[noun].low in ("deal", "deals") and self._deal_talk(seg, strict=True):
+            return []
         parties = [t.ent for t in toks if t.ent is not None and t.ent.name.lower() not in self.no_party]
         parties = _unique(parties)
         if len(parties) < 2 and seg.context:
@@ -1871,11 +1921,15 @@ class _Grammar:
             return [self._cand(seg, "partnership", {"parties": _unique(subj + with_ents)}, (i, j), end)]
         return []
 
-    def _deal_talk(self, seg: _Seg) -> EventType | None:
+    def _deal_talk(self, seg: _Seg, strict: bool = False) -> EventType | None:
+        """Whether a segment talks about a merger or a purchase (strict: without the bare word "deal")."""
         lows = {t.low for t in seg.toks}
         if lows & {"merger", "merge", "merging"}:
             return "merger"
-        if lows & {"bid", "offer", "takeover", "acquisition", "deal", "purchase", "buy", "buyout", "approach"}:
+        words = {"bid", "offer", "takeover", "acquisition", "purchase", "buyout", "approach"}
+        if not strict:
+            words |= {"deal", "buy"}
+        if lows & words or any(t.kind == "$" for t in seg.toks):
             return "acquisition"
         return None
 
@@ -1932,6 +1986,10 @@ class _Grammar:
                 break
             k -= 1
         left_edge = k
+        if any(m in self.set["exclusions"] for m in modifiers) or any(
+            w in self.set["exclusions"] for e in pre for w in e.name.lower().split()
+        ):
+            return []  # "settlement offer", "lawsuit deal"
         subj_region_end = min(left_edge + 1, i)
         subj = self._first_group(seg, a, subj_region_end) if subj_region_end > a else []
         if not subj:
@@ -1943,6 +2001,8 @@ class _Grammar:
                 if low in _GROUP_REFS and seg.context:
                     subj = self._context_group(seg)
                     break
+        if not subj and a > 0 and toks[a - 1].low in ("says", "said", "say", "told", "tells"):
+            subj = self._sentence_subject(seg, a)  # "Pfizer says talks with X on merger ended"
         subj = [e for e in subj if e is not poss and e not in pre]
         # right of the noun
         post_of: list[_Ent] = []
@@ -1968,6 +2028,10 @@ class _Grammar:
             if word in ("of", "for", "in", "into", "on"):
                 obj = self._object(seg, m + 1, b)
                 post_of, end = obj.ents, obj.end
+                if not post_of and kind == "divestiture" and word == "of":
+                    phrase, end2 = self._phrase_object(seg, m + 1, b)
+                    if phrase is not None:
+                        post_of, end = [phrase], end2
                 owner = obj.owner
                 stake = obj.pct if obj.stake else None
                 if obj.stake and kind in ("deal", "acquisition") and not obj.majority:
@@ -2361,7 +2425,7 @@ class _Grammar:
         return any(e.name in names for e in c.ents()) and c.type != "funding"
 
     def _valid(self, c: _Cand) -> bool:
-        if self._clause_says(c.seg, c.trigger[0], "negated"):
+        if self._clause_says(c.seg, c.trigger[0], "negated") or self._clause_says(c.seg, c.trigger[0], "background"):
             return False
         roles = c.roles
         for role, names in list(roles.items()):

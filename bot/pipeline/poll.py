@@ -98,10 +98,11 @@ class Poller:
             await self._record_error(source, report.error, now, None)
             return report
         report.articles = len(articles)
-        new = await self._store.add_articles(source.id, articles, now)
-        report.new_articles = len(new)
-        if new:
-            await self._process(source, new, now, report)
+        report.new_articles = len(await self._store.add_articles(source.id, articles, now))
+        # New articles, and any a poll that died midway stored but did not finish.
+        pending = await self._store.unprocessed_articles(source.id)
+        if pending:
+            await self._process(source, pending, now, report)
         await self._record_ok(source, now, result, body_hash)
         return report
 
@@ -112,10 +113,12 @@ class Poller:
         watched = {c.name.casefold() for c in companies}
         recent = await self._store.recent_events(now - self._settings.dedup_window)
         for article in articles:
+            assert article.id is not None
             try:
                 events = extract(article)
-            except Exception:  # a classifier bug must not lose the rest of the feed
+            except Exception:  # a classifier bug must not lose the rest of the feed, nor retry forever
                 log.exception("classifying article %s failed", article.key)
+                await self._store.mark_processed(article.id)
                 continue
             alertable = is_alertable(article, source, now, self._settings.stale_after)
             for event in events:
@@ -123,7 +126,6 @@ class Poller:
                 targets: tuple[str, ...] = ()
                 if alertable and decision.kind != "duplicate":
                     targets = route(decision.event, subscriptions, watched)
-                assert article.id is not None
                 event_id = await self._store.save_event(
                     EventWrite(article.id, decision.event, decision.kind, targets), now
                 )
@@ -132,6 +134,7 @@ class Poller:
                 stored = await self._store.get_event(event_id)
                 if stored is not None:
                     recent = [e for e in recent if e.id != event_id] + [stored]
+            await self._store.mark_processed(article.id)
 
     async def _record_ok(self, source: SourceState, now: datetime, result: FetchResult, body_hash: str | None) -> None:
         await self._store.record_poll(

@@ -327,6 +327,7 @@ class SqlStore:
                         published=item.published,
                         fetched_at=now,
                         extra=dict(item.extra),
+                        processed=False,
                     )
                     .on_conflict_do_nothing(index_elements=[db.articles.c.source_id, db.articles.c.key])
                     .returning(db.articles.c.id)
@@ -335,6 +336,33 @@ class SqlStore:
                 if article_id is not None:  # None: a concurrent poll of this source stored it first
                     added.append(replace(item, id=article_id, source_id=source_id))
         return added
+
+    async def unprocessed_articles(self, source_id: int) -> list[Article]:
+        query = (
+            select(db.articles)
+            .where(db.articles.c.source_id == source_id, db.articles.c.processed.is_(False))
+            .order_by(db.articles.c.id)
+        )
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [
+            Article(
+                key=r.key,
+                title=r.title,
+                summary=r.summary,
+                url=r.url,
+                publisher=r.publisher,
+                published=r.published,
+                id=r.id,
+                source_id=r.source_id,
+                extra=dict(r.extra or {}),
+            )
+            for r in rows
+        ]
+
+    async def mark_processed(self, article_id: int) -> None:
+        async with self._tx() as conn:
+            await conn.execute(update(db.articles).where(db.articles.c.id == article_id).values(processed=True))
 
     # events
 

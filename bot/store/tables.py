@@ -133,6 +133,8 @@ articles = Table(
     Column("published", UtcDateTime, nullable=False),
     Column("fetched_at", UtcDateTime, nullable=False),
     Column("extra", JSON, nullable=False),  # kind-specific facts: EDGAR form and items, HN points
+    # False until every event the article reports is saved: a poll that died midway is resumed.
+    Column("processed", Boolean, nullable=False, default=False),
     UniqueConstraint("source_id", "key"),
 )
 

@@ -92,6 +92,7 @@ def upgrade() -> None:
         _time("published", False),
         _time("fetched_at", False),
         sa.Column("extra", sa.JSON, nullable=False),
+        sa.Column("processed", sa.Boolean, nullable=False),
         sa.ForeignKeyConstraint(
             ["source_id"], ["sources.id"], name="fk_articles_source_id_sources", ondelete="SET NULL"
         ),
