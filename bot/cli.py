@@ -116,7 +116,7 @@ async def _sources(config: Config, out: TextIO) -> int:
         rows = await store.list_sources()
     finally:
         await store.close()
-    out.write(f"{'id':>4}  {'kind':<12} {'company':<16} {'health':<30} {'next poll':<20} url\n")
+    out.write(f"{'id':>4}  {'kind':<12} {'company':<16} {'health':<36} {'next poll':<20} url\n")
     for s in rows:
         if s.error_count:
             since = s.failing_since.strftime("%Y-%m-%d %H:%M") if s.failing_since else "?"
@@ -125,7 +125,7 @@ async def _sources(config: Config, out: TextIO) -> int:
         else:
             health = "ok" if s.last_success else "not polled yet"
         nxt = s.next_poll.strftime("%Y-%m-%d %H:%M:%S") if s.next_poll else "now"
-        out.write(f"{s.id:>4}  {s.kind:<12} {(s.company or '-')[:16]:<16} {health:<30} {nxt:<20} {s.url}\n")
+        out.write(f"{s.id:>4}  {s.kind:<12} {(s.company or '-')[:16]:<16} {health:<36} {nxt:<20} {s.url}\n")
         if s.last_error:
             out.write(f"      last error: {s.last_error}\n")
     return 0
@@ -177,7 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     # httpx logs every request URL at INFO; that is noise (and URLs can carry keys).
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # A tick still running when the next is due is skipped by design (coalesce); no need to say so.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         return _dispatch(args)
@@ -189,6 +190,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `dealwatch sources | head`
+        sys.stderr.close()
+        return 0
     except OSError as exc:
         print(f"dealwatch: {exc}", file=sys.stderr)
         return 1

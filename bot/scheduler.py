@@ -93,6 +93,8 @@ class Scheduler:
         try:
             await asyncio.shield(task)
         except asyncio.CancelledError:
+            if self._stopping and task.cancelled():
+                return  # stop() gave up waiting for this work; its leases hand it on
             raise
         except Exception:
             log.exception("scheduled work failed")
@@ -125,7 +127,7 @@ class Scheduler:
         aps.start()
         self._aps = aps
 
-    async def stop(self, grace_s: float = 20.0) -> None:
+    async def stop(self, grace_s: float = 8.0) -> None:
         """No new work; in-flight polls and sends finish, or are cancelled after `grace_s` and
         left to their leases (every store write is one transaction, so nothing is half-written)."""
         self._stopping = True

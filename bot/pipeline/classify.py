@@ -539,6 +539,7 @@ class _Grammar:
                     and not prev.ent.possessive
                     and prev.end + 1 >= start
                     and seg.text[prev.end : start].strip() == ""
+                    and toks[i].low not in self.company_people
                 ):
                     prev.end = end
                     prev.ent.end = end
@@ -803,7 +804,7 @@ class _Grammar:
                     return obj
             if (
                 seg.style == "normal"
-                and content == 0
+                and k == j
                 and tok.kind == "w"
                 and tok.text[:1].islower()
                 and low not in self.vocab
@@ -1757,7 +1758,9 @@ class _Grammar:
             return []
         if noun >= 0 and toks[noun].low in self.deal_nouns - {"deal", "deals"}:
             return []
-        if noun >= 0 and toks[noun].low in ("deal", "deals") and self._deal_talk(seg, strict=True):
+        if noun >= 0 and toks[noun].low in ("deal", "deals") and (
+            self._deal_talk(seg, strict=True) or (noun + 1 < len(toks) and toks[noun + 1].low == "for")
+        ):
             return []
         parties = [t.ent for t in toks if t.ent is not None and t.ent.name.lower() not in self.no_party]
         parties = _unique(parties)
@@ -2001,7 +2004,12 @@ class _Grammar:
                 if low in _GROUP_REFS and seg.context:
                     subj = self._context_group(seg)
                     break
-        if not subj and a > 0 and toks[a - 1].low in ("says", "said", "say", "told", "tells"):
+        if (
+            not subj
+            and kind in ("merger", "partnership", "deal")
+            and a > 0
+            and toks[a - 1].low in ("says", "said", "say", "told", "tells")
+        ):
             subj = self._sentence_subject(seg, a)  # "Pfizer says talks with X on merger ended"
         subj = [e for e in subj if e is not poss and e not in pre]
         # right of the noun
@@ -2067,6 +2075,8 @@ class _Grammar:
             if len(parties) < 2:
                 parties = _unique(parties + self._others_in_clause(seg, i, parties))
             if not parties and etype == "merger":
+                return []
+            if etype == "partnership" and self._settled_relationship(seg, left_edge, i, j, b):
                 return []
             if etype == "partnership" and len(parties) < 2 and kind == "deal":
                 return []
@@ -2137,6 +2147,25 @@ class _Grammar:
         a, b = self._clause(seg, i)
         return any(a <= k < b and cls == status for k, _, cls in seg.cues)
 
+    _FORMING = frozenset(
+        {"sign", "signs", "signed", "signing", "announce", "announces", "announced", "form", "forms", "formed",
+         "enter", "enters", "entered", "strike", "strikes", "struck", "ink", "inks", "inked", "forge", "forges",
+         "forged", "expand", "expands", "expanded", "extend", "extends", "extended", "renew", "renews",
+         "renewed", "deepen", "deepens", "deepened", "broaden", "broadens", "reach", "reaches", "reached",
+         "agree", "agrees", "agreed", "seal", "seals", "sealed", "unveil", "unveils", "launch", "launches",
+         "new", "land", "lands", "win", "wins", "won", "secure", "secures", "clinch", "clinches", "under",
+         "in", "cut", "cuts", "strike", "talks", "discuss", "discusses", "near", "nears", "weighs", "explores"}
+    )
+
+    def _settled_relationship(self, seg: _Seg, left_edge: int, i: int, j: int, b: int) -> bool:
+        """ "says its OpenAI partnership is strong": a partnership talked about, not formed."""
+        toks = seg.toks
+        a, _ = self._clause(seg, i)
+        if any(toks[k].low in self._FORMING for k in range(a, min(b, j + 3))):
+            return False
+        after = toks[j].low if j < len(toks) else ""
+        return after in ("is", "was", "remains", "has", "have", "had", "will", "could", "would", "may")
+
     def _noun_type(
         self,
         kind: str,
@@ -2160,6 +2189,13 @@ class _Grammar:
             return "partnership"
         word = seg.toks[i].low
         if word in ("talks", "negotiations", "discussions", "terms"):
+            # "talks with X on a merger": the topic names the deal
+            for k in range(j, min(len(seg.toks), j + 8)):
+                low = seg.toks[k].low
+                if low in ("merger", "merge", "combination"):
+                    return "merger"
+                if low in self.partnership_nouns:
+                    return "partnership"
             return "partnership" if partner else None
         if post and j < len(seg.toks) and seg.toks[j].low == "for":
             return "acquisition"
@@ -2425,7 +2461,8 @@ class _Grammar:
         return any(e.name in names for e in c.ents()) and c.type != "funding"
 
     def _valid(self, c: _Cand) -> bool:
-        if self._clause_says(c.seg, c.trigger[0], "negated") or self._clause_says(c.seg, c.trigger[0], "background"):
+        negated = c.type != "partnership_end" and self._clause_says(c.seg, c.trigger[0], "negated")
+        if negated or self._clause_says(c.seg, c.trigger[0], "background"):
             return False
         roles = c.roles
         for role, names in list(roles.items()):
