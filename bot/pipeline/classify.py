@@ -616,9 +616,7 @@ class _Grammar:
         for i, _, status in found_cues:
             if status == "break":
                 # a breaker word inside a verb phrase ("take over") is not one
-                inside = any(
-                    phrase_ends[m] < i < phrase_ends[m + 1] for m in range(0, len(phrase_ends), 2)
-                )
+                inside = any(phrase_ends[m] < i < phrase_ends[m + 1] for m in range(0, len(phrase_ends), 2))
                 if not inside:
                     brk[i] = True
 
@@ -1238,8 +1236,15 @@ class _Grammar:
             if buyer:
                 # "X to sell 12.5% stake to Y": Y buys into X
                 return [
-                    self._cand(seg, "investment", {"investor": buyer, "target": subj}, (i, j), end2,
-                               amount=obj.amount, stake=obj.pct)
+                    self._cand(
+                        seg,
+                        "investment",
+                        {"investor": buyer, "target": subj},
+                        (i, j),
+                        end2,
+                        amount=obj.amount,
+                        stake=obj.pct,
+                    )
                 ]
         if not target:
             phrase, end = self._phrase_object(seg, j, limit)
@@ -1758,8 +1763,10 @@ class _Grammar:
             return []
         if noun >= 0 and toks[noun].low in self.deal_nouns - {"deal", "deals"}:
             return []
-        if noun >= 0 and toks[noun].low in ("deal", "deals") and (
-            self._deal_talk(seg, strict=True) or (noun + 1 < len(toks) and toks[noun + 1].low == "for")
+        if (
+            noun >= 0
+            and toks[noun].low in ("deal", "deals")
+            and (self._deal_talk(seg, strict=True) or (noun + 1 < len(toks) and toks[noun + 1].low == "for"))
         ):
             return []
         parties = [t.ent for t in toks if t.ent is not None and t.ent.name.lower() not in self.no_party]
@@ -2148,13 +2155,79 @@ class _Grammar:
         return any(a <= k < b and cls == status for k, _, cls in seg.cues)
 
     _FORMING = frozenset(
-        {"sign", "signs", "signed", "signing", "announce", "announces", "announced", "form", "forms", "formed",
-         "enter", "enters", "entered", "strike", "strikes", "struck", "ink", "inks", "inked", "forge", "forges",
-         "forged", "expand", "expands", "expanded", "extend", "extends", "extended", "renew", "renews",
-         "renewed", "deepen", "deepens", "deepened", "broaden", "broadens", "reach", "reaches", "reached",
-         "agree", "agrees", "agreed", "seal", "seals", "sealed", "unveil", "unveils", "launch", "launches",
-         "new", "land", "lands", "win", "wins", "won", "secure", "secures", "clinch", "clinches", "under",
-         "in", "cut", "cuts", "strike", "talks", "discuss", "discusses", "near", "nears", "weighs", "explores"}
+        {
+            "sign",
+            "signs",
+            "signed",
+            "signing",
+            "announce",
+            "announces",
+            "announced",
+            "form",
+            "forms",
+            "formed",
+            "enter",
+            "enters",
+            "entered",
+            "strike",
+            "strikes",
+            "struck",
+            "ink",
+            "inks",
+            "inked",
+            "forge",
+            "forges",
+            "forged",
+            "expand",
+            "expands",
+            "expanded",
+            "extend",
+            "extends",
+            "extended",
+            "renew",
+            "renews",
+            "renewed",
+            "deepen",
+            "deepens",
+            "deepened",
+            "broaden",
+            "broadens",
+            "reach",
+            "reaches",
+            "reached",
+            "agree",
+            "agrees",
+            "agreed",
+            "seal",
+            "seals",
+            "sealed",
+            "unveil",
+            "unveils",
+            "launch",
+            "launches",
+            "new",
+            "land",
+            "lands",
+            "win",
+            "wins",
+            "won",
+            "secure",
+            "secures",
+            "clinch",
+            "clinches",
+            "under",
+            "in",
+            "cut",
+            "cuts",
+            "strike",
+            "talks",
+            "discuss",
+            "discusses",
+            "near",
+            "nears",
+            "weighs",
+            "explores",
+        }
     )
 
     def _settled_relationship(self, seg: _Seg, left_edge: int, i: int, j: int, b: int) -> bool:
