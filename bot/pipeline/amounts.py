@@ -144,6 +144,13 @@ _STAKE = re.compile(
 
 
 _DIGIT = re.compile(r"\d")
+# Cheap tests that let most texts skip the full patterns.
+_CURRENCY_HINT = re.compile(
+    r"[$€£¥₹₩]|usd|eur|gbp|jpy|cny|rmb|inr|chf|sek|krw|cad|aud|rs|dlr|dollar|euro|pound|sterling|stg|yen|yuan"
+    r"|renminbi|rupee|franc|won|kronor|crown|reais",
+    re.IGNORECASE,
+)
+_PERCENT_HINT = re.compile(r"%|per\s?cent|pct", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -175,7 +182,7 @@ def _number(text: str) -> float:
 def find_amounts(text: str) -> list[AmountSpan]:
     """Every money figure in `text`, in order; a bare number without a currency is not money."""
     found: list[AmountSpan] = []
-    if _DIGIT.search(text) is None:
+    if _DIGIT.search(text) is None or _CURRENCY_HINT.search(text) is None:
         return found
     taken: list[tuple[int, int]] = []
     for pattern in (_PREFIXED, _SUFFIXED):
@@ -220,7 +227,7 @@ def _currency(m: re.Match[str]) -> str | None:
 def find_stakes(text: str) -> list[StakeSpan]:
     """Every percentage in `text`; whether it is a stake is for the caller's context to say."""
     out: list[StakeSpan] = []
-    if _DIGIT.search(text) is None:
+    if _DIGIT.search(text) is None or _PERCENT_HINT.search(text) is None:
         return out
     for m in _STAKE.finditer(text):
         pct = float(m.group("num"))

@@ -20,7 +20,7 @@ Classifier = Callable[[Article, Sequence[Mention]], list[DealEvent]]
 
 # --- tokens -----------------------------------------------------------------
 
-_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_](?:[\w&.'\-]*[^\W_])?|'s\b|[^\w\s]")
+_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_](?:[\w&.'\-:]*[^\W_])?|'s\b|[^\w\s]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
 _ABBREV_END = re.compile(
     r"(?:\b[A-Z]|\b(?:Inc|Corp|Co|Ltd|Mr|Ms|Mrs|Dr|St|No|vs|Jr|Sr|Bros|Sept|Oct|Nov|Dec|Jan|Feb))\.$"
@@ -32,6 +32,7 @@ _WORTH_READING = re.compile(
     r"\b(?:it|its|they|their|both|two|compan(?:y|ies)|startup|firm|group|maker|service|deal|round|series|led)\b",
     re.IGNORECASE,
 )
+_GROUP_WORDS = re.compile(r"\b(?:both|two|companies|partners|they)\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _MONEY_SIGN = re.compile(r"[$€£¥₹]|\b(?:dlrs|dollars|euros|pounds)\b", re.IGNORECASE)
 _PLAIN_WORD = re.compile(r"[\w'-]+")
@@ -55,13 +56,7 @@ class _Ent:
 class _Tok:
     """One word, punctuation mark, name, money figure or percentage of a segment."""
 
-    # defaults live on the class so building a token sets only what it must
-    ent: _Ent | None = None
-    money: Money | None = None
-    pct: float | None = None
-    poss: bool = False
-    idx: int = 0
-    where: _Seg | None = None
+    __slots__ = ("end", "ent", "idx", "kind", "low", "money", "pct", "poss", "start", "text", "where")
 
     def __init__(self, kind: str, text: str, start: int, end: int) -> None:
         self.kind = kind  # w word, p punctuation, E entity, $ money, % percentage
@@ -69,6 +64,12 @@ class _Tok:
         self.low = text.lower() if kind == "w" or kind == "p" else "\x00" + kind
         self.start = start
         self.end = end
+        self.ent: _Ent | None = None
+        self.money: Money | None = None
+        self.pct: float | None = None
+        self.where: _Seg | None = None
+        self.poss = False
+        self.idx = 0
 
 
 @dataclass
@@ -184,6 +185,7 @@ class _Obj:
     end: int = 0
     deal_noun: bool = False
     product: bool = False  # "sell Apple devices": the name stands for goods, not a company
+    unit: _Ent | None = None  # "Intel modem unit": the part of the named company meant
     referred: bool = False  # "the startup": named earlier, not here
 
 
@@ -300,16 +302,23 @@ class _Grammar:
         summary = normalise(article.summary or "")
         sentences = self._sentences(summary.text) if summary.text.strip() else []
         triggered = [self._has_trigger(summary.text[a:b]) for a, b in sentences]
-        if not self._has_trigger(title.text) and not any(triggered):
+        title_triggered = self._has_trigger(title.text)
+        if not title_triggered and not any(triggered):
             return []
         by_field: dict[str, list[tuple[int, int, str]]] = {"title": [], "summary": []}
         for m in mentions:
             norm = title if m.field == "title" else summary
             name = self.canonical.get(self._key(m.company), m.company)
             by_field[m.field].append((norm.from_original(m.start), norm.from_original(m.end), name))
-        segs = [self._segment(title.text, by_field["title"], case_style(title.text, self.common), True)]
-        title_ents = [t.ent for t in segs[0].toks if t.ent is not None]
-        title_cands = self._extract(segs[0])
+        if title_triggered:
+            segs = [self._segment(title.text, by_field["title"], case_style(title.text, self.common), True)]
+            title_ents = [t.ent for t in segs[0].toks if t.ent is not None]
+            title_cands = self._extract(segs[0])
+        else:
+            # nothing to read in the title: its watched names still give a summary's "it" a referent
+            segs = [_Seg(title.text, [], "normal", True)]
+            title_ents = [_Ent(name, True, s, e) for s, e, name in by_field["title"]]
+            title_cands = []
         summary_cands: list[_Cand] = []
         if sentences and (by_field["summary"] or title_cands):
             need_amount = any(c.amount is None for c in title_cands)
@@ -317,7 +326,8 @@ class _Grammar:
             for (start, end), has_trigger in zip(sentences, triggered, strict=True):
                 spans = [(s - start, e - start, n) for s, e, n in by_field["summary"] if start <= s and e <= end]
                 text = summary.text[start:end]
-                events_here = has_trigger and (spans or _WORTH_READING.search(text))
+                refers = (_GROUP_WORDS if title_cands else _WORTH_READING).search(text)
+                events_here = has_trigger and (spans or refers)
                 if not events_here and not (need_amount and _MONEY_SIGN.search(text)):
                     continue
                 seg = self._segment(text, spans, style, False)
@@ -570,9 +580,11 @@ class _Grammar:
         brk = seg.brk = [False] * n
         for i, tok in enumerate(toks):
             lows.append(tok.low)
-            tok.idx = i
-            tok.where = seg
-            if tok.kind == "p":
+            kind = tok.kind
+            if kind == "$":  # a money figure knows where it stands, to judge what it prices
+                tok.idx = i
+                tok.where = seg
+            elif kind == "p":
                 if tok.text in _HARD_STOPS:
                     seg.brk[i] = True
                 elif tok.text == "-" and i > 0:
@@ -681,7 +693,7 @@ class _Grammar:
             if tok.kind == "E":
                 ent = tok.ent
                 assert ent is not None
-                if ent.name.lower() in self.no_party:
+                if ent.name.lower() in self.no_party or self._describes(seg, k):
                     k -= 1
                     continue
                 if crossed_comma and self._bare_after_comma(seg, k, i):
@@ -699,6 +711,12 @@ class _Grammar:
         if a > 0 or tense == "ger":
             return self._sentence_subject(seg, i)
         return []
+
+    @staticmethod
+    def _describes(seg: _Seg, k: int) -> bool:
+        """ "SoftBank-backed startup": a name in a compound adjective is not the actor."""
+        toks = seg.toks
+        return k + 2 < len(toks) and toks[k + 1].text == "-" and toks[k + 2].low in _COMPOUND_TAILS
 
     def _bare_after_comma(self, seg: _Seg, k: int, i: int) -> bool:
         """True for "X to buy Y, sign pact": after the comma only the verb (and helpers) remain."""
@@ -888,6 +906,12 @@ class _Grammar:
             end += 1
         else:
             obj.product = self._goods_follow(seg, end, limit)
+            m = end
+            while m < limit and m - end < 3 and toks[m].kind == "w" and toks[m].text[:1].islower():
+                if toks[m].low in self.set["unit_nouns"] and toks[m].low != "stake":
+                    obj.unit = _Ent(seg.text[toks[end].start : toks[m].end], False, toks[end].start, toks[m].end)
+                    break
+                m += 1
         obj.end = end
         return end
 
@@ -1157,6 +1181,10 @@ class _Grammar:
         seller = []
         if obj.owner is not None:
             seller = [obj.owner]
+        if obj.unit is not None and len(obj.ents) == 1:
+            # "buy Intel modem unit": the unit is bought, from Intel
+            seller = obj.ents
+            obj.ents = [obj.unit]
         from_ents, end = self._after(seg, obj.end, limit, ("from",))
         if from_ents:
             seller = from_ents
@@ -1657,6 +1685,8 @@ class _Grammar:
         k = j
         while k < limit and toks[k].kind == "w" and toks[k].low in self.set["fillers"] and k - j < 3:
             k += 1
+        if k + 1 < limit and toks[k].low in ("use", "usage") and toks[k + 1].low == "of":
+            k += 2  # "phase out use of OpenAI models"
         if verb.lemma == "phase out" and k < limit and toks[k].low in self.set["relationship_nouns"]:
             other, end = self._after(seg, k, limit, ("with",))
             if other:
@@ -2058,6 +2088,8 @@ class _Grammar:
                 partner, end = self._after(seg, m, b, (word,))
             elif word == "to" and kind in ("divestiture", "partnership"):
                 buyer, end = self._after(seg, m, b, ("to",))
+            elif word == "to" and kind == "acquisition":
+                post_of, end = self._after(seg, m, b, ("to",))  # "takeover approach to Intel"
         if kind == "deal" and m < b and toks[m].low == "to":
             return []
         # a second phrase: "sale of Asda to Sainsbury's", "offer for X from Y"
@@ -2092,7 +2124,9 @@ class _Grammar:
             first, second = ("acquirer", "target") if etype == "acquisition" else ("investor", "target")
             actor: list[_Ent] = []
             target: list[_Ent] = post_of or pre
-            if poss is not None:
+            if len(pre) == 2 and not post_of and poss is None and not agent:
+                actor, target = pre[:1], pre[1:]
+            elif poss is not None:
                 actor = [poss]
                 if verb_before in ("joins", "join", "joined") and subj:
                     actor = _unique(actor + subj)
@@ -2219,7 +2253,6 @@ class _Grammar:
             "in",
             "cut",
             "cuts",
-            "strike",
             "talks",
             "discuss",
             "discusses",
@@ -2280,6 +2313,8 @@ class _Grammar:
             return "acquisition"
         if big and pair and self._clause_says(seg, i, "terminated"):
             return "acquisition"
+        if len(pre) == 2 and not modifiers:
+            return "acquisition"  # "Microsoft-Activision deal": buyer first
         if partner:
             return "partnership"
         return None
