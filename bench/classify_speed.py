@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.evaluate import load_watchlist
 from bot.model import Article
+from bot.model import SourceState
 from bot.pipeline.extract import extractor_factory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,8 +42,11 @@ def load_items() -> tuple[list[Article], Path]:
 def run(budget_s: float) -> float:
     items, origin = load_items()
     watchlist = SHARED_EVAL / "watchlist.yaml"
-    companies = load_watchlist(str(watchlist)) if watchlist.exists() else []
-    extract = extractor_factory()(companies)
+    if not watchlist.exists():
+        watchlist = OWN_ITEMS / "watchlist.yaml"
+    companies = load_watchlist(str(watchlist))
+    feed = SourceState(id=1, kind="rss", url="", interval_s=600, backfill_s=0, company=None)
+    extract = extractor_factory()(companies, feed)
     for item in items:  # warm up caches and compiled patterns
         extract(item)
     done, events = 0, 0
