@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.evaluate import load_watchlist
-from bot.model import Article
-from bot.model import SourceState
+from bot.model import Article, SourceState
 from bot.pipeline.extract import extractor_factory
 
 ROOT = Path(__file__).resolve().parents[1]

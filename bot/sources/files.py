@@ -13,9 +13,7 @@ from bot.sources import PARSERS, ParseError, parse
 from bot.sources.text import collapse_whitespace, iso_utc
 
 
-def parse_files(
-    kind: str, paths: Sequence[str], out: TextIO, err: TextIO, now: datetime | None = None
-) -> int:
+def parse_files(kind: str, paths: Sequence[str], out: TextIO, err: TextIO, now: datetime | None = None) -> int:
     """Write every item of every file to `out`; name each file that failed on `err`, one line each.
 
     Returns 0 when every file parsed, 2 when any did not (or the kind is unknown). A file that

@@ -297,9 +297,7 @@ _WEEKDAY = r"^(?:[^\W\d_]+\.?,?\s+)?"
 _DAY_FIRST = re.compile(
     _WEEKDAY + r"(\d{1,2})\.?\s+([^\W\d_]+)\.?,?\s+(\d{4}|\d{2})(?:" + _TIME + r")?" + _ZONE + r"\s*$"
 )
-_MONTH_FIRST = re.compile(
-    _WEEKDAY + r"([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})(?:" + _TIME + r")?" + _ZONE + r"\s*$"
-)
+_MONTH_FIRST = re.compile(_WEEKDAY + r"([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})(?:" + _TIME + r")?" + _ZONE + r"\s*$")
 
 
 def _month_number(word: str) -> int | None:

@@ -29,9 +29,7 @@ def test_items_are_json_lines_in_the_documented_shape() -> None:
     assert items[0] == {
         "id": "deal-desk-1001",
         "title": "Meta takes 49% stake in Scale AI for $14.3B",
-        "summary": (
-            "Meta Platforms said on Friday it will invest $14.3 billion… The deal values Scale at >$29B."
-        ),
+        "summary": ("Meta Platforms said on Friday it will invest $14.3 billion… The deal values Scale at >$29B."),
         "url": "https://news.example.com/2025/06/meta-scale?id=42",
         "source": "Deal Desk & Wire",
         "published": "2025-06-13T13:30:00Z",
