@@ -282,6 +282,26 @@ class _Redirect:
     location: str
 
 
+async def _error_detail(response: httpx.Response, limit: int = 1024) -> str:
+    """The first line of a plain-text error body (GDELT explains its 429s and errors that way), or ''.
+    HTML error pages and compressed bodies say nothing a health record needs."""
+    if response.headers.get("content-encoding", "identity").strip().lower() not in ("", "identity"):
+        return ""
+    raw = bytearray()
+    try:
+        async for chunk in response.aiter_raw():
+            raw += chunk
+            if len(raw) >= limit:
+                break
+    except (httpx.HTTPError, httpcore.NetworkError, httpcore.ProtocolError, OSError):
+        return ""
+    text = bytes(raw[:limit]).decode("utf-8", "replace").strip()
+    if not text or text.startswith("<"):
+        return ""
+    line = " ".join(text.splitlines()[0].split())
+    return f": {line[:200]}"
+
+
 def _status_text(code: int, reason: str) -> str:
     try:
         return f"HTTP {code} {HTTPStatus(code).phrase}"
@@ -484,9 +504,11 @@ class Fetcher:
             if status == 304:
                 return replace(result, not_modified=True)
             if status in (429, 503):
-                return self._told_to_wait(url.host, result, response.headers.get("retry-after"))
+                waited = self._told_to_wait(url.host, result, response.headers.get("retry-after"))
+                return replace(waited, error=f"{waited.error}{await _error_detail(response)}")
             if not 200 <= status < 300:
-                return replace(result, error=_status_text(status, response.reason_phrase))
+                detail = await _error_detail(response)
+                return replace(result, error=_status_text(status, response.reason_phrase) + detail)
             body = await self._read_body(response)
             if isinstance(body, str):
                 return replace(result, error=body)

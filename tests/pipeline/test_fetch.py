@@ -632,7 +632,7 @@ async def test_http_error_statuses_are_results(
 
     result = await make_fetcher().fetch(base + "/")
 
-    assert result.error == error
+    assert result.error == f"{error}: nope"  # a plain-text body says why
     assert result.status == status
     assert not result.ok
 
@@ -750,3 +750,18 @@ async def test_async_context_manager_closes_and_later_fetches_fail_softly(serve:
 
     after = await fetcher.fetch(base + "/")
     assert after.error is not None and not after.ok
+
+
+async def test_plain_text_error_body_is_kept_in_the_error(serve: Serve, make_fetcher: Callable[..., Fetcher]) -> None:
+    """GDELT says why it refused in a plain-text body; the health record should show it."""
+    message = "Please limit requests to one every 5 seconds or contact us for larger queries."
+
+    async def limited(_: web.Request) -> web.Response:
+        return web.Response(status=429, text=message + "\nmore text", headers={"Retry-After": "5"})
+
+    async def broken(_: web.Request) -> web.Response:
+        return web.Response(status=500, text="<html><body>oops</body></html>", content_type="text/html")
+
+    base = await serve([web.get("/doc", limited), web.get("/html", broken)])
+    assert (await make_fetcher().fetch(f"{base}/doc")).error == f"HTTP 429 Too Many Requests, retry after 5s: {message}"
+    assert (await make_fetcher().fetch(f"{base}/html")).error == "HTTP 500 Internal Server Error"
