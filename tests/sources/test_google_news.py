@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,50 +11,20 @@ from hypothesis import strategies as st
 from bot.model import Article
 from bot.sources import PARSERS, ParseError, parse
 from bot.sources.google_news import FALLBACK_PUBLISHER, story_key, strip_publisher, summary_text
-from bot.sources.text import iso_utc
-from tests.sources.test_rss import looks_like_mojibake
+from tests.sources.fixtures import DATA, FETCHED_AT, expect_fixture, fixtures_of
 
 KIND = "google_news"
-FIXTURES_DIR = Path(__file__).resolve().parents[1] / "data" / "sources" / KIND
-FETCHED_AT = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
-FIXTURES = sorted(p for p in FIXTURES_DIR.iterdir() if not p.name.endswith(".expected.json"))
-
-
-def as_dict(article: Article) -> dict[str, object]:
-    return {
-        "key": article.key,
-        "title": article.title,
-        "summary": article.summary,
-        "url": article.url,
-        "publisher": article.publisher,
-        "published": iso_utc(article.published),
-        "extra": dict(article.extra),
-    }
+FIXTURES_DIR = DATA / "sources" / KIND
+FIXTURES = fixtures_of(KIND)
 
 
 def articles_of(name: str) -> list[Article]:
     return parse(KIND, (FIXTURES_DIR / name).read_bytes(), {}, FETCHED_AT)
 
 
-def test_every_fixture_has_an_expectation() -> None:
-    assert FIXTURES
-    for path in FIXTURES:
-        assert Path(f"{path}.expected.json").is_file(), path.name
-
-
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
 def test_fixture_parses_as_expected(path: Path) -> None:
-    expected = json.loads(Path(f"{path}.expected.json").read_text(encoding="utf-8"))
-    headers = expected.get("headers", {})
-    if "error" in expected:
-        with pytest.raises(ParseError, match=re.escape(expected["error"])):
-            parse(KIND, path.read_bytes(), headers, FETCHED_AT)
-        return
-    articles = parse(KIND, path.read_bytes(), headers, FETCHED_AT)
-    assert [as_dict(a) for a in articles] == expected["articles"]
-    for article in articles:
-        assert article.published.tzinfo is not None
-        assert not looks_like_mojibake(article.title), article.title
+    expect_fixture(KIND, path)
 
 
 def test_registered() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,45 +15,20 @@ from bot.model import Article
 from bot.sources import PARSERS, ParseError, parse
 from bot.sources.hackernews import ITEM_URL, PUBLISHER, is_story
 from bot.sources.text import iso_utc
+from tests.sources.fixtures import DATA, FETCHED_AT, expect_fixture, fixtures_of
 
 KIND = "hackernews"
-FIXTURES_DIR = Path(__file__).resolve().parents[1] / "data" / "sources" / KIND
-FETCHED_AT = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
-FIXTURES = sorted(p for p in FIXTURES_DIR.iterdir() if not p.name.endswith(".expected.json"))
-
-
-def as_dict(article: Article) -> dict[str, object]:
-    return {
-        "key": article.key,
-        "title": article.title,
-        "summary": article.summary,
-        "url": article.url,
-        "publisher": article.publisher,
-        "published": iso_utc(article.published),
-        "extra": dict(article.extra),
-    }
+FIXTURES_DIR = DATA / "sources" / KIND
+FIXTURES = fixtures_of(KIND)
 
 
 def parse_hits(*hits: dict[str, Any]) -> list[Article]:
     return parse(KIND, json.dumps({"hits": list(hits)}).encode(), {}, FETCHED_AT)
 
 
-def test_every_fixture_has_an_expectation() -> None:
-    assert FIXTURES
-    for path in FIXTURES:
-        assert Path(f"{path}.expected.json").is_file(), path.name
-
-
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
 def test_fixture_parses_as_expected(path: Path) -> None:
-    expected = json.loads(Path(f"{path}.expected.json").read_text(encoding="utf-8"))
-    if "error" in expected:
-        with pytest.raises(ParseError, match=re.escape(expected["error"])):
-            parse(KIND, path.read_bytes(), {}, FETCHED_AT)
-        return
-    articles = parse(KIND, path.read_bytes(), {}, FETCHED_AT)
-    assert [as_dict(a) for a in articles] == expected["articles"]
-    assert all(a.published.tzinfo is not None for a in articles)
+    expect_fixture(KIND, path)
 
 
 def test_registered() -> None:

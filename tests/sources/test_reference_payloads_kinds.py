@@ -25,7 +25,7 @@ from bot.pipeline.fetch import Fetcher
 from bot.sources import ParseError, parse
 from bot.sources.files import parse_files
 from bot.sources.text import iso_utc
-from tests.sources.test_rss import looks_like_mojibake
+from tests.sources.fixtures import looks_like_mojibake
 
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference-payloads"
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "sources"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import socket
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,26 +25,10 @@ from bot.sources.text import (
     repair_xml_encoding,
     truncate,
 )
+from tests.sources.fixtures import FETCHED_AT, looks_like_mojibake
 
 FEEDS = Path(__file__).resolve().parents[1] / "data" / "feeds"
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference-payloads"
-FETCHED_AT = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
-
-# UTF-8 read as windows-1252 or Latin-1: the usual signature of a wrong charset.
-MOJIBAKE_SEQUENCES = ("Ã©", "Ã¨", "Ã£", "Ã§", "Ã¡", "Ã³", "Ã¼", "Ã¶", "Ã¤", "Ã‰", "â€", "Â ", "ï»¿")
-
-
-def looks_like_mojibake(text: str) -> bool:
-    """True for a typical sequence, or for UTF-8 that was decoded as a single-byte charset."""
-    if any(seq in text for seq in MOJIBAKE_SEQUENCES):
-        return True
-    for codec in ("cp1252", "latin-1"):
-        try:
-            if text.encode(codec).decode("utf-8") != text:
-                return True
-        except UnicodeError:
-            continue
-    return False
 
 
 def as_dict(article: Article) -> dict[str, str]:
