@@ -104,26 +104,10 @@ class Scheduler:
     def start(self) -> None:
         aps = AsyncIOScheduler(timezone=UTC)
         first = datetime.now(UTC)
-        aps.add_job(
-            self.tick,
-            "interval",
-            seconds=self._tick_s,
-            id="poll",
-            max_instances=1,
-            coalesce=True,
-            next_run_time=first,
-            misfire_grace_time=None,
-        )
-        aps.add_job(
-            self.deliver,
-            "interval",
-            seconds=self._deliver_s,
-            id="deliver",
-            max_instances=1,
-            coalesce=True,
-            next_run_time=first,
-            misfire_grace_time=None,
-        )
+        # One run of each job at a time; runs missed while one was busy collapse into one.
+        for job_id, job, seconds in (("poll", self.tick, self._tick_s), ("deliver", self.deliver, self._deliver_s)):
+            aps.add_job(job, "interval", seconds=seconds, id=job_id, max_instances=1, coalesce=True,
+                        next_run_time=first, misfire_grace_time=None)  # fmt: skip
         aps.start()
         self._aps = aps
 

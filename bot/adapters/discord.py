@@ -273,6 +273,8 @@ def discord_client(config: DiscordConfig, *, guild_ready_timeout: float = 2.0) -
     if config.shard_count is not None and any(not 0 <= s < config.shard_count for s in config.shard_ids or ()):
         raise ValueError(f"discord.shard_ids must lie between 0 and shard_count - 1 ({config.shard_count - 1})")
     use_endpoints(config.api_url, config.gateway_url)
+    # The bot never joins voice: no warnings at start about voice libraries it does not need.
+    discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
     intents = discord.Intents.none()
     intents.guilds = True  # guild and channel events; members' rights arrive with each interaction
     options: dict[str, Any] = {
