@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
@@ -77,10 +78,28 @@ class Store(Protocol):
 
     async def close(self) -> None: ...
 
+    def event_lock(self) -> AbstractAsyncContextManager[None]:
+        """Exclusive, across every process sharing the store, while new articles are stored and
+        their events deduplicated and saved (dedup reads, then writes)."""
+        ...
+
     # watchlist
     async def upsert_company(self, company: Company) -> None: ...
     async def remove_company(self, name: str) -> bool: ...
     async def list_companies(self) -> list[Company]: ...
+
+    # SEC's ticker file, cached: how watched companies without a CIK get EDGAR sources
+    async def replace_sec_tickers(self, rows: Mapping[str, tuple[str, str]], now: datetime) -> None:
+        """Replace the whole cache with `rows` (ticker -> (CIK, title)), stamped fetched at `now`."""
+        ...
+
+    async def sec_ticker_ciks(self, tickers: Iterable[str]) -> dict[str, str]:
+        """Ticker -> CIK for those of `tickers` the cache has (tickers as `sec_tickers.ticker_key`)."""
+        ...
+
+    async def sec_tickers_fetched_at(self) -> datetime | None:
+        """When the cache was filled; None when it never was."""
+        ...
 
     # sources and their fetch state
     async def upsert_source(self, spec: SourceSpec, now: datetime) -> SourceState:

@@ -58,7 +58,7 @@ def serve_feed(feed: Feed) -> Iterator[str]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             feed.requests.append({k.lower(): v for k, v in self.headers.items()})
-            if self.path != "/feed.xml":
+            if self.path.split("?")[0] != "/feed.xml":
                 self.send_response(404)
                 self.end_headers()
                 feed.statuses.append(404)

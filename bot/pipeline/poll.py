@@ -98,11 +98,12 @@ class Poller:
             await self._record_error(source, report.error, now, None)
             return report
         report.articles = len(articles)
-        report.new_articles = len(await self._store.add_articles(source.id, articles, now))
-        # New articles, and any a poll that died midway stored but did not finish.
-        pending = await self._store.unprocessed_articles(source.id)
-        if pending:
-            await self._process(source, pending, now, report)
+        async with self._store.event_lock():
+            report.new_articles = len(await self._store.add_articles(source.id, articles, now))
+            # New articles, and any a poll that died midway stored but did not finish.
+            pending = await self._store.unprocessed_articles(source.id)
+            if pending:
+                await self._process(source, pending, now, report)
         await self._record_ok(source, now, result, body_hash)
         return report
 

@@ -13,12 +13,12 @@ import contextlib
 import hashlib
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, Table, and_, delete, event, exists, func, or_, select, update
+from sqlalchemy import Row, Select, Table, and_, delete, event, exists, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -126,6 +126,10 @@ async def upgrade(url: str, *, schema: str | None = None) -> None:
         await engine.dispose()
 
 
+# Any fixed 64-bit number names the lock; this one spells "dealwatc".
+_EVENT_LOCK_KEY = 0x6465616C77617463
+
+
 class SqlStore:
     """`bot.ports.Store` over an async SQLAlchemy engine."""
 
@@ -136,9 +140,29 @@ class SqlStore:
             contextlib.nullcontext() if self._pg else asyncio.Lock()
         )
 
+        self._events = asyncio.Lock()
+
     @property
     def engine(self) -> AsyncEngine:
         return self._engine
+
+    @contextlib.asynccontextmanager
+    async def event_lock(self) -> AsyncIterator[None]:
+        """Held while new articles are stored and their events deduplicated and saved: one story
+        reaching several feeds polled at once must become one event. In-process an asyncio lock;
+        across instances on PostgreSQL a session advisory lock on its own connection."""
+        async with self._events:
+            if not self._pg:
+                yield
+                return
+            async with self._engine.connect() as conn:
+                await conn.execute(select(func.pg_advisory_lock(_EVENT_LOCK_KEY)))
+                await conn.commit()
+                try:
+                    yield
+                finally:
+                    await conn.execute(select(func.pg_advisory_unlock(_EVENT_LOCK_KEY)))
+                    await conn.commit()
 
     async def close(self) -> None:
         await self._engine.dispose()
@@ -168,6 +192,7 @@ class SqlStore:
             "case_sensitive": company.case_sensitive,
             "context_required": company.context_required,
             "cik": company.cik,
+            "ticker": company.ticker,
         }
         async with self._tx() as conn:
             stmt = self._insert(db.companies).values(values)
@@ -204,9 +229,41 @@ class SqlStore:
                 case_sensitive=row.case_sensitive,
                 context_required=row.context_required,
                 cik=row.cik,
+                ticker=row.ticker,
             )
             for row in rows
         ]
+
+    # SEC's ticker file, cached
+
+    async def replace_sec_tickers(self, rows: Mapping[str, tuple[str, str]], now: datetime) -> None:
+        values = [{"ticker": t, "cik": cik, "title": title, "fetched_at": now} for t, (cik, title) in rows.items()]
+        async with self._tx() as conn:
+            if self._pg:  # two instances refreshing at once take turns; readers are not held up
+                await conn.execute(text("LOCK TABLE sec_tickers IN SHARE ROW EXCLUSIVE MODE"))
+            await conn.execute(delete(db.sec_tickers))
+            for start in range(0, len(values), _CHUNK):
+                await conn.execute(db.sec_tickers.insert(), values[start : start + _CHUNK])
+
+    async def sec_ticker_ciks(self, tickers: Iterable[str]) -> dict[str, str]:
+        wanted = list(dict.fromkeys(tickers))
+        found: dict[str, str] = {}
+        async with self._tx(read_only=True) as conn:
+            for start in range(0, len(wanted), _CHUNK):
+                rows = await conn.execute(
+                    select(db.sec_tickers.c.ticker, db.sec_tickers.c.cik).where(
+                        db.sec_tickers.c.ticker.in_(wanted[start : start + _CHUNK])
+                    )
+                )
+                found.update({row.ticker: row.cik for row in rows})
+        return found
+
+    async def sec_tickers_fetched_at(self) -> datetime | None:
+        async with self._tx(read_only=True) as conn:
+            fetched: datetime | None = (
+                await conn.execute(select(func.min(db.sec_tickers.c.fetched_at)))
+            ).scalar_one_or_none()
+        return fetched
 
     # sources and their fetch state
 
