@@ -9,7 +9,7 @@ import socket
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TextIO
 
 from bot.adapters.console import ConsoleNotifier
@@ -23,6 +23,7 @@ from bot.pipeline.poll import Poller, PollReport, PollSettings
 from bot.ports import Clock, Notifier, Store
 from bot.scheduler import Scheduler
 from bot.sources import PARSERS, ParseError, parse
+from bot.sources.sec_tickers import company_tickers, parse_tickers
 from bot.store import open_store
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,9 @@ async def seed(store: Store, config: Config, clock: Clock) -> list[str]:
 # Fair use of public services: SEC asks for at most 10 requests a second, GDELT for one every 5 s.
 SEC_HOSTS = {"www.sec.gov": 0.1, "data.sec.gov": 0.1, "efts.sec.gov": 0.1}
 GDELT_HOSTS = {"api.gdeltproject.org": 5.0}
+# SEC's ticker file changes rarely: a week-old copy is refreshed; a failed refresh waits an hour.
+TICKERS_MAX_AGE = timedelta(days=7)
+TICKERS_RETRY = timedelta(hours=1)
 
 
 @dataclass
@@ -70,6 +74,7 @@ class App:
     _fetchers: dict[str, Fetcher] = field(default_factory=dict)
     _poller: Poller | None = None
     _deliverer: Deliverer | None = None
+    _tickers_tried: datetime | None = None  # last refresh of the SEC ticker file, kept or failed
 
     async def start(self) -> None:
         self.store = await open_store(self.config.database)
@@ -113,7 +118,42 @@ class App:
     async def reconcile(self) -> None:
         """Per-company sources follow the watchlist, which chat commands change at any time."""
         assert self.store is not None
+        try:
+            await self.refresh_sec_tickers()
+        except Exception:  # the lookup only adds edgar sources; the rest of the plan goes on
+            log.exception("refreshing SEC's ticker file failed")
         await reconcile_sources(self.store, self.config.sources, self.clock.now())
+
+    async def refresh_sec_tickers(self) -> bool:
+        """Fetches SEC's ticker file into the store when a watched company needs it for a CIK (an
+        edgar template, no `cik:`, a ticker) and the stored copy is missing or a week old. Through
+        the `edgar` fetcher: SEC's declared User-Agent and pacing. A failure is logged and tried
+        again after TICKERS_RETRY, not on every tick. True when the copy was replaced."""
+        assert self.store is not None
+        fetcher = self._fetchers.get("edgar")
+        if fetcher is None or not any(t.kind == "edgar" for t in self.config.sources):
+            return False
+        now = self.clock.now()
+        if self._tickers_tried is not None and now - self._tickers_tried < TICKERS_RETRY:
+            return False
+        if not any(not c.cik and company_tickers(c) for c in await self.store.list_companies()):
+            return False
+        fetched = await self.store.sec_tickers_fetched_at()
+        if fetched is not None and now - fetched < TICKERS_MAX_AGE:
+            return False
+        self._tickers_tried = now
+        url = self.config.edgar.tickers_url
+        result = await fetcher.fetch(url)
+        try:
+            if not result.ok:
+                raise ParseError(result.error or f"HTTP {result.status}")
+            rows = parse_tickers(result.body)
+        except ParseError as exc:
+            log.warning("SEC ticker file %s: %s; trying again in %s", url, exc, TICKERS_RETRY)
+            return False
+        await self.store.replace_sec_tickers(rows, now)
+        log.info("SEC ticker file: %d tickers stored", len(rows))
+        return True
 
     def notifiers(self) -> dict[str, Notifier]:
         notifiers: dict[str, Notifier] = {"console": ConsoleNotifier(self.out or sys.stdout, as_json=self.as_json)}
@@ -121,6 +161,10 @@ class App:
             from bot.adapters.slack import SlackNotifier, slack_client
 
             notifiers["slack"] = SlackNotifier(slack_client(self.config.slack))
+        if self.config.discord.enabled:
+            from bot.adapters.discord import DiscordNotifier
+
+            notifiers["discord"] = DiscordNotifier.from_config(self.config.discord)
         return notifiers
 
     async def check_source(self, url: str) -> str | None:
@@ -185,6 +229,14 @@ class App:
             slack = SlackAdapter(
                 self.config.slack, self.store, self.clock, check_source=self.check_source, version=__version__
             )
+        discord_bot = None
+        if self.config.discord.enabled:
+            from bot import __version__
+            from bot.adapters.discord import DiscordAdapter
+
+            discord_bot = DiscordAdapter(
+                self.config.discord, self.store, self.clock, check_source=self.check_source, version=__version__
+            )
         web = await serve_health(
             self.store, self.config.http.host, self.config.http.port, routes=slack.routes() if slack else ()
         )
@@ -193,6 +245,15 @@ class App:
                 await slack.start()
             except BaseException:
                 await slack.close()
+                await web.cleanup()
+                raise
+        if discord_bot is not None:
+            try:
+                await discord_bot.start()
+            except BaseException:
+                await discord_bot.close()
+                if slack is not None:
+                    await slack.close()
                 await web.cleanup()
                 raise
         scheduler.start()
@@ -207,6 +268,8 @@ class App:
         finally:
             log.info("shutting down")
             await scheduler.stop()
+            if discord_bot is not None:
+                await discord_bot.close()
             if slack is not None:
                 await slack.close()
             await web.cleanup()

@@ -126,6 +126,19 @@ class CompanyConfig(_Strict):
     case_sensitive: bool | None = None
     context_required: bool | None = None
     cik: str | None = None
+    # Where no cik is given, EDGAR finds one through SEC's ticker file by this ticker, else by
+    # the aliases that look like tickers.
+    ticker: str | None = None
+
+    @field_validator("ticker")
+    @classmethod
+    def _ticker_shape(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        ticker = v.strip().upper()
+        if not re.fullmatch(r"[A-Z]{1,5}(?:[.-][A-Z]{1,2})?", ticker):
+            raise ValueError(f"{v!r} is not a ticker like ACME or BRK.B")
+        return ticker
 
     def to_company(self) -> Company:
         return Company(
@@ -134,6 +147,7 @@ class CompanyConfig(_Strict):
             case_sensitive=self.case_sensitive,
             context_required=self.context_required,
             cik=self.cik,
+            ticker=self.ticker,
         )
 
 
@@ -188,6 +202,15 @@ class DiscordConfig(_Strict):
 class EdgarConfig(_Strict):
     # SEC's fair-access policy: declare who you are, with a contact e-mail, in every request.
     user_agent: str | None = None
+    # SEC's ticker file, for watched companies without a cik (a test server may stand in).
+    tickers_url: str = "https://www.sec.gov/files/company_tickers.json"
+
+    @field_validator("tickers_url")
+    @classmethod
+    def _http_url(cls, v: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", v):
+            raise ValueError(f"{v!r} is not an http(s) URL")
+        return v
 
 
 class HttpConfig(_Strict):

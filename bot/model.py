@@ -39,6 +39,8 @@ class Company:
     case_sensitive: bool | None = None
     context_required: bool | None = None
     cik: str | None = None
+    # Looked up in SEC's ticker file for a CIK when `cik` is None; else ticker-like aliases are.
+    ticker: str | None = None
 
     @property
     def names(self) -> tuple[str, ...]:

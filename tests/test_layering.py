@@ -45,13 +45,16 @@ def test_platform_libraries_stay_in_their_module(path: Path) -> None:
             assert rel(path) in ONLY_IN[top], f"{rel(path)} imports {module}"
 
 
-@pytest.mark.parametrize("path", [p for p in SOURCES if not rel(p).startswith(("bot/adapters/", "bot/app.py"))], ids=rel)
+@pytest.mark.parametrize(
+    "path", [p for p in SOURCES if not rel(p).startswith(("bot/adapters/", "bot/app.py"))], ids=rel
+)
 def test_nothing_below_the_adapters_imports_them(path: Path) -> None:
     assert not any(m.startswith("bot.adapters") for m in imports(path)), rel(path)
 
 
 @pytest.mark.parametrize(
-    "path", [p for p in SOURCES if rel(p) in ("bot/model.py", "bot/ports.py") or rel(p).startswith("bot/pipeline/")],
+    "path",
+    [p for p in SOURCES if rel(p) in ("bot/model.py", "bot/ports.py") or rel(p).startswith("bot/pipeline/")],
     ids=rel,
 )
 def test_core_never_imports_wiring(path: Path) -> None:

@@ -42,17 +42,17 @@ Choices = list[app_commands.Choice[str]]
 # Discord's limits (characters unless said otherwise); going over fails the whole request.
 CONTENT_MAX = 2000
 TITLE_MAX = 256
-DESCRIPTION_MAX = 4096
 FIELD_NAME_MAX = 256
 FIELD_VALUE_MAX = 1024
 FIELDS_MAX = 25
+FOOTER_ROOM = 100  # kept free in every embed for the "more" hint in its footer
 EMBEDS_PER_MESSAGE = 10
 EMBED_TOTAL_MAX = 6000
 THREAD_NAME_MAX = 100
 CHOICES_MAX = 25
 COMMAND_TEXT_MAX = 100  # command and option descriptions, choice names and values
 NONCE_MAX = 25
-URL_MAX = 1000
+URL_MAX = 400  # a longer link is shown as its title only, so a few sources always fit one field
 # One answer is at most this many messages (the response and its follow-ups); more is cut short.
 PAGES_MAX = 5
 THREAD_ARCHIVE_MINUTES: Final = 10080  # a week: updates of one deal can be days apart
@@ -60,6 +60,17 @@ THREAD_ARCHIVE_MINUTES: Final = 10080  # a week: updates of one deal can be days
 DEFAULT_API = Route.BASE
 DEFAULT_GATEWAY = DiscordWebSocket.DEFAULT_GATEWAY
 NO_MENTIONS = discord.AllowedMentions.none()
+
+# What the bot needs in a channel it posts to; the invite URL (and docs/discord.md) carry this number.
+BOT_PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    embed_links=True,
+    read_message_history=True,  # replying to the first alert where threads are not allowed
+    create_public_threads=True,
+    send_messages_in_threads=True,
+)
+SCOPES = ("bot", "applications.commands")
 
 MEMBER_GROUP = "dealwatch"
 # Discord applies default permissions to top-level commands only, so admin commands get their own.
@@ -91,6 +102,7 @@ NEUTRAL = 0x607D8B
 # escape_mentions only knows real-length ids; anything shaped like a mention is neutralised here.
 _LOOSE_MENTION = re.compile(r"@(everyone|here|[!&]?\d+)")
 _VERSIONED = re.compile(r"/v\d+/?$")
+_NEXT_PAGE = re.compile(r"\bpage (\d+)$")
 
 
 class DiscordError(Exception):
@@ -161,14 +173,19 @@ def card_embed(card: Card) -> discord.Embed:
 
 
 def _sources_text(card: Card) -> str:
-    """The card's sources as links, then "and N more"; a link that would overflow the field counts as more."""
+    """The card's sources as links, then "and N more"; a source that would overflow the field counts as more."""
     lines: list[str] = []
     size = 30  # room for the "and N more sources" line
     more = card.more_sources
     for ref in card.sources:
         publisher = f" ({clip(ref.source, 60)})" if ref.source else ""
-        line = f"• {link(ref.url, ref.title)}{publisher}"
-        if size + len(line) + 1 > FIELD_VALUE_MAX:
+        fitting = (
+            line
+            for line in (f"• {link(ref.url, ref.title)}{publisher}", f"• {clip(ref.title, 200)}{publisher}")
+            if size + len(line) + 1 <= FIELD_VALUE_MAX
+        )
+        line = next(fitting, None)  # the link, else its title alone, else it counts as more
+        if line is None:
             more += 1
             continue
         lines.append(line)
@@ -180,10 +197,10 @@ def _sources_text(card: Card) -> str:
 
 def _fit(embed: discord.Embed) -> None:
     """Shorten the longest field until the embed is within Discord's total; rarely needed, never fails a send."""
-    while len(embed) > EMBED_TOTAL_MAX and embed.fields:
+    while len(embed) > EMBED_TOTAL_MAX - FOOTER_ROOM and embed.fields:
         index, longest = max(enumerate(embed.fields), key=lambda pair: len(pair[1].value or ""))
         value = longest.value or ""
-        excess = len(embed) - EMBED_TOTAL_MAX
+        excess = len(embed) - (EMBED_TOTAL_MAX - FOOTER_ROOM)
         keep = max(1, len(value) - excess - 1)
         shorter = value[:keep].rstrip("\\") + "…" if keep < len(value) else "…"
         embed.set_field_at(index, name=longest.name or "-", value=shorter, inline=bool(longest.inline))
@@ -215,20 +232,35 @@ def _chunks(lines: Iterable[str], limit: int) -> Iterator[str]:
         yield "\n".join(piece)
 
 
+def more_hint(more: str) -> str:
+    """The handlers' "more" hint in slash-command terms: their hints are typed commands (`... page 2`)."""
+    page = _NEXT_PAGE.search(more)
+    if page:
+        return f"More: the same command with page:{page.group(1)}"
+    return f"More: /{MEMBER_GROUP} {more}"
+
+
 def reply_pages(reply: Reply) -> list[Page]:
     """A command's answer as messages: text in 2000-character pieces, cards as embeds (10 and 6000
     characters a message), the "more" hint last; more than PAGES_MAX messages are cut short."""
     lines = reply.text.splitlines()
-    if reply.more:
-        lines.append(f"More: /{MEMBER_GROUP} {reply.more}")
+    if reply.more and not reply.cards:
+        lines.append(more_hint(reply.more))
     pages = [Page(content=chunk) for chunk in _chunks(lines, CONTENT_MAX) if chunk.strip()]
     for card in reply.cards:
         embed = card_embed(card)
         last = pages[-1] if pages else None
-        if last is None or len(last.embeds) >= EMBEDS_PER_MESSAGE or last.size() + len(embed) > EMBED_TOTAL_MAX:
+        if (
+            last is None
+            or len(last.embeds) >= EMBEDS_PER_MESSAGE
+            or last.size() + len(embed) > EMBED_TOTAL_MAX - FOOTER_ROOM
+        ):
             last = Page()
             pages.append(last)
         last.embeds.append(embed)
+    if reply.more and reply.cards:
+        # Embeds show below a message's text, so after cards the hint goes at the foot of the last one.
+        pages[-1].embeds[-1].set_footer(text=plain(more_hint(reply.more), FOOTER_ROOM))
     if not pages:
         return [Page(content="(no answer)")]
     if len(pages) > PAGES_MAX:
@@ -292,6 +324,11 @@ def discord_client(config: DiscordConfig, *, guild_ready_timeout: float = 2.0) -
             options["shard_ids"] = list(config.shard_ids)
         return discord.AutoShardedClient(shard_count=config.shard_count, **options)
     return discord.Client(**options)
+
+
+def invite_url(application_id: int) -> str:
+    """The link that adds the bot to a server with its slash commands and the permissions it needs."""
+    return discord.utils.oauth_url(application_id, permissions=BOT_PERMISSIONS, scopes=SCOPES)
 
 
 def _token(config: DiscordConfig) -> str:
@@ -699,28 +736,33 @@ class DiscordAdapter:
 
     # lifecycle
 
-    async def start(self, *, ready_timeout_s: float = 15.0) -> None:
+    async def start(self, *, connect_timeout_s: float = 15.0) -> None:
         """Sign in, sync the commands (to each configured guild, or globally), then open the gateway on this
-        event loop without waiting on it for longer than `ready_timeout_s`."""
+        event loop without waiting on it for longer than `connect_timeout_s`."""
         await _login(self.client, self._token)
         await self.sync()
+        # READY received is enough: on_ready would also wait out guild_ready_timeout after the last guild.
+        ready = asyncio.create_task(self.client.wait_for("connect"))
         self._connecting = asyncio.create_task(self.client.connect(reconnect=True))
-        ready = asyncio.create_task(self.client.wait_until_ready())
         try:
             done, _ = await asyncio.wait(
-                {self._connecting, ready}, timeout=ready_timeout_s, return_when=asyncio.FIRST_COMPLETED
+                {self._connecting, ready}, timeout=connect_timeout_s, return_when=asyncio.FIRST_COMPLETED
             )
         finally:
             ready.cancel()
         if self._connecting in done:
             error = self._connecting.exception()
             self._connecting = None
-            raise DiscordError(f"Discord gateway connection failed: {type(error).__name__}: {error}")
+            why = f"{type(error).__name__}: {error}" if error else "the connection closed"
+            raise DiscordError(f"Discord gateway connection failed: {why}")
         if not done:
-            log.warning("discord: gateway not ready after %.0fs; still trying", ready_timeout_s)
+            log.warning("discord: gateway not connected after %.0fs; still trying", connect_timeout_s)
             return
-        user = self.client.user
-        log.info("discord: connected as %s in %d server(s)", user, len(self.client.guilds))
+        log.info("discord: connected as %s in %d server(s)", self.client.user, len(self.client.guilds))
+        if not self.client.guilds and self.client.application_id is not None:
+            log.warning(
+                "discord: the bot is in no server yet; invite it with %s", invite_url(self.client.application_id)
+            )
 
     async def sync(self) -> None:
         """Guild commands appear at once, global ones can take a while: configured guilds get their own copy."""
@@ -810,13 +852,12 @@ class DiscordAdapter:
     async def _on_tree_error(self, interaction: Interaction, error: app_commands.AppCommandError) -> None:
         """Whatever went wrong before or around a handler, the person gets an answer, not a spinning wheel."""
         log.warning("discord: command failed: %s: %s", type(error).__name__, error)
-        if interaction.response.is_done():
-            return
-        text = "Sorry, that did not work. Try /dealwatch help."
-        if isinstance(error, app_commands.TransformerError):
-            text = f"Sorry, {clip(str(error.value), 100)} is not a valid value there."
+        text = f"Sorry, that did not work: something went wrong on our side. Try /{MEMBER_GROUP} help."
         try:
-            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            if interaction.response.is_done():  # deferred: the "thinking…" message becomes the apology
+                await interaction.edit_original_response(content=text, allowed_mentions=NO_MENTIONS)
+            else:
+                await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as exc:
             log.warning("discord: could not report the failure: %s", _describe(exc))
 

@@ -144,13 +144,17 @@ _STAKE = re.compile(
 
 
 _DIGIT = re.compile(r"\d")
-# Cheap tests that let most texts skip the full patterns.
-_CURRENCY_HINT = re.compile(
-    r"[$€£¥₹₩]|usd|eur|gbp|jpy|cny|rmb|inr|chf|sek|krw|cad|aud|rs|dlr|dollar|euro|pound|sterling|stg|yen|yuan"
-    r"|renminbi|rupee|franc|won|kronor|crown|reais",
-    re.IGNORECASE,
+# Cheap tests that let most texts skip the full patterns: plain substring checks run in C,
+# where one case-insensitive alternation would try every position of the text.
+_CURRENCY_HINTS = (
+    *"$€£¥₹₩",
+    *("usd", "eur", "gbp", "jpy", "cny", "rmb", "inr", "chf", "sek", "krw", "cad", "aud", "rs", "dlr"),
+    *("dollar", "pound", "sterling", "stg", "yen", "yuan", "renminbi", "rupee", "franc", "won", "kronor"),
+    *("crown", "reais"),
 )
-_PERCENT_HINT = re.compile(r"%|per\s?cent|pct", re.IGNORECASE)
+_PERCENT_HINTS = ("%", "per", "pct")
+# A money figure starts at most this many characters before its first digit ("U.S. $ 5").
+_PREFIX_REACH = 8
 
 
 @dataclass(frozen=True)
@@ -182,11 +186,16 @@ def _number(text: str) -> float:
 def find_amounts(text: str) -> list[AmountSpan]:
     """Every money figure in `text`, in order; a bare number without a currency is not money."""
     found: list[AmountSpan] = []
-    if _DIGIT.search(text) is None or _CURRENCY_HINT.search(text) is None:
+    digit = _DIGIT.search(text)
+    if digit is None:
         return found
+    low = text.lower()
+    if not any(hint in low for hint in _CURRENCY_HINTS):
+        return found
+    pos = max(0, digit.start() - _PREFIX_REACH)  # the patterns' look-behinds still see text before pos
     taken: list[tuple[int, int]] = []
     for pattern in (_PREFIXED, _SUFFIXED):
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(text, pos):
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue
             try:
@@ -227,9 +236,13 @@ def _currency(m: re.Match[str]) -> str | None:
 def find_stakes(text: str) -> list[StakeSpan]:
     """Every percentage in `text`; whether it is a stake is for the caller's context to say."""
     out: list[StakeSpan] = []
-    if _DIGIT.search(text) is None or _PERCENT_HINT.search(text) is None:
+    digit = _DIGIT.search(text)
+    if digit is None:
         return out
-    for m in _STAKE.finditer(text):
+    low = text.lower()
+    if not any(hint in low for hint in _PERCENT_HINTS):
+        return out
+    for m in _STAKE.finditer(text, digit.start()):
         pct = float(m.group("num"))
         if 0 < pct <= 100:
             out.append(StakeSpan(m.start(), m.end(), pct))

@@ -62,7 +62,12 @@ def words_of(lexicon: Mapping[str, Any], *keys: str) -> frozenset[str]:
         if isinstance(value, Mapping):
             value = [item for items in value.values() for item in items]
         out.update(str(v).lower() for v in value)
-    return frozenset(out)
+    found = frozenset(out)
+    # one object per distinct set: `case_style` caches on it, and equal-but-distinct sets compare slowly
+    return _INTERNED.setdefault(found, found)
+
+
+_INTERNED: dict[frozenset[str], frozenset[str]] = {}
 
 
 # --- normalised text ----------------------------------------------------------
@@ -146,8 +151,9 @@ def normalise(text: str) -> Normalised:
 
 
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
-_ASCII_LOWER = re.compile(r"[a-z]")
 _NOT_LOWER = re.compile(r"[a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u024f\u0430-\u045f\u03ac-\u03ce]")
+_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_ASCII_LOWERS = b"abcdefghijklmnopqrstuvwxyz"
 
 
 @lru_cache(maxsize=8)
@@ -157,25 +163,35 @@ def case_style(text: str, common: frozenset[str] | None = None) -> CaseStyle:
     With `common` (lower-case common words) Title Case is judged on common words only, so a
     short headline full of names ("JPMorgan Chase acquires First Republic") stays normal.
     """
-    words = _LETTER_RUN.findall(text)
-    if not words:
-        return "normal"
-    joined = "".join(words)
-    letters = len(joined)
-    pattern = _ASCII_LOWER if joined.isascii() else _NOT_LOWER
-    lower = letters - len(pattern.sub("", joined))
+    if text.isascii():
+        # letters and lower-case letters counted in C: the hot path for English news
+        raw = text.encode("ascii")
+        letters = len(raw) - len(raw.translate(None, _ASCII_LETTERS))
+        if not letters:
+            return "normal"
+        lower = len(raw) - len(raw.translate(None, _ASCII_LOWERS))
+        words = _LETTER_RUN.findall(text)
+        # ASCII letters stay letters when lower-cased, so the runs line up one to one
+        lowered = " ".join(words).lower().split(" ") if common is not None else words
+    else:
+        words = _LETTER_RUN.findall(text)
+        if not words:
+            return "normal"
+        joined = "".join(words)
+        letters = len(joined)
+        lower = letters - len(_NOT_LOWER.sub("", joined))
+        lowered = [w.lower() for w in words]
     if letters >= 8 and lower <= letters * 0.08:
         return "upper"
-    capitalised = [w for w in words if w[0].isupper() and not w.isupper()]
-    if not capitalised and len(words) >= 2 and words[0][0].islower():
+    if len(words) >= 2 and words[0][0].islower() and not any(w[0].isupper() and not w.isupper() for w in words):
         return "lower"
-    content = [w for w in words[1:] if len(w) >= 4]
-    if common is not None:
-        known = [w for w in content if w.lower() in common]
+    content = [(w, lw) for w, lw in zip(words[1:], lowered[1:], strict=True) if len(w) >= 4]
+    if common is not None and len(content) >= 2:
+        known = [pair for pair in content if pair[1] in common]
         if len(known) >= 2:
             content = known
     if len(content) >= 2:
-        caps = sum(1 for w in content if w[0].isupper())
+        caps = sum(1 for w, _ in content if w[0].isupper())
         if caps >= 0.7 * len(content):
             return "title"
     return "normal"

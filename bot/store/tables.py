@@ -83,6 +83,18 @@ companies = Table(
     Column("case_sensitive", Boolean, nullable=True),
     Column("context_required", Boolean, nullable=True),
     Column("cik", String(20), nullable=True),
+    Column("ticker", String(20), nullable=True),
+)
+
+# SEC's ticker file as last fetched (see bot/sources/sec_tickers.py): a ticker -> CIK lookup for
+# watched companies configured without a CIK. Replaced whole on every refresh.
+sec_tickers = Table(
+    "sec_tickers",
+    metadata,
+    Column("ticker", String(20), primary_key=True),
+    Column("cik", String(10), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("fetched_at", UtcDateTime, nullable=False),
 )
 
 company_aliases = Table(

@@ -508,6 +508,10 @@ class FakeDiscord:
             "premium_progress_bar_enabled": False,
         }
 
+    def connections(self) -> int:
+        """Identified gateway connections still open."""
+        return len(self._sessions)
+
     async def connected(self, within_s: float = 5.0) -> None:
         """Until a client has identified on the gateway."""
         await self.wait_until(lambda: bool(self._sessions), within_s)

@@ -107,7 +107,9 @@ async def test_a_second_update_reuses_the_thread(fake: FakeDiscord, notifier: Di
     assert len(fake.messages_in(CHANNEL_ID)) == 1
 
 
-async def test_where_threads_are_not_allowed_the_update_is_a_reply(fake: FakeDiscord, notifier: DiscordNotifier) -> None:
+async def test_where_threads_are_not_allowed_the_update_is_a_reply(
+    fake: FakeDiscord, notifier: DiscordNotifier
+) -> None:
     target = f"discord:{NO_THREADS_CHANNEL}"
     first = await notifier.send(Alert(1, "new", target, STAKE))
     await notifier.send(Alert(2, "update", target, COMPLETED, thread_ref=first))
@@ -118,7 +120,7 @@ async def test_where_threads_are_not_allowed_the_update_is_a_reply(fake: FakeDis
     assert reply.path == f"/channels/{NO_THREADS_CHANNEL}/messages"
     assert reply.body["message_reference"]["message_id"] == int(first)
     assert reply.body["message_reference"]["fail_if_not_exists"] is False
-    assert reply.body["allowed_mentions"] == {"parse": []}
+    assert reply.body["allowed_mentions"] == {"parse": [], "replied_user": False}
     assert fake.calls_to("edit_message")
 
 
@@ -196,7 +198,7 @@ async def test_failed_send_raises_without_the_token(fake: FakeDiscord, notifier:
 async def test_a_wrong_token_is_reported(fake: FakeDiscord) -> None:
     notifier = DiscordNotifier.from_config(fake.config(token="not-the-token"))
     try:
-        with pytest.raises(DiscordError, match="refused discord.token") as raised:
+        with pytest.raises(DiscordError, match=r"refused discord\.token") as raised:
             await notifier.send(Alert(1, "new", TARGET, STAKE))
         assert "not-the-token" not in str(raised.value)
     finally:

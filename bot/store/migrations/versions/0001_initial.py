@@ -1,4 +1,4 @@
-"""Store: the initial schema (watchlist, sources, articles, events, subscriptions, outbox).
+"""Store: the initial schema (watchlist, SEC tickers, sources, articles, events, subscriptions, outbox).
 
 Revision ID: 0001
 Revises:
@@ -41,7 +41,16 @@ def upgrade() -> None:
         sa.Column("case_sensitive", sa.Boolean, nullable=True),
         sa.Column("context_required", sa.Boolean, nullable=True),
         sa.Column("cik", sa.String(20), nullable=True),
+        sa.Column("ticker", sa.String(20), nullable=True),
         sa.UniqueConstraint("name_key", name="uq_companies_name_key"),
+    )
+    op.create_table(
+        "sec_tickers",
+        sa.Column("ticker", sa.String(20), nullable=False),
+        sa.Column("cik", sa.String(10), nullable=False),
+        sa.Column("title", sa.Text, nullable=False),
+        _time("fetched_at", False),
+        sa.PrimaryKeyConstraint("ticker", name="pk_sec_tickers"),
     )
     op.create_table(
         "company_aliases",
@@ -183,6 +192,7 @@ def downgrade() -> None:
         "articles",
         "sources",
         "company_aliases",
+        "sec_tickers",
         "companies",
     ):
         op.drop_table(table)
