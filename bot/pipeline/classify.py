@@ -79,6 +79,7 @@ class _Seg:
     style: CaseStyle
     title: bool
     brk: list[bool] = field(default_factory=list)
+    clauses: list[tuple[int, int]] = field(default_factory=list)  # token -> its clause, built on first use
     cues: list[tuple[int, int, str]] = field(default_factory=list)
     hits: list[tuple[int, int, Any]] = field(default_factory=list)
     context: list[_Ent] = field(default_factory=list)
@@ -405,9 +406,13 @@ class _Grammar:
     @staticmethod
     def _words(text: str, start: int, end: int, toks: list[_Tok]) -> None:
         append = toks.append
-        for m in _WORD.finditer(text, start, end):
-            word = m.group()
-            s0, e0 = m.span()
+        find = text.find
+        pos = start
+        # findall makes no match objects; a word's place is the first occurrence after the last
+        # one, since the pattern skips only spaces and underscores between words
+        for word in _WORD.findall(text, start, end):
+            s0 = find(word, pos)
+            e0 = pos = s0 + len(word)
             if not word[0].isalnum():
                 append(_Tok("p", word, s0, e0))
                 continue
@@ -575,12 +580,13 @@ class _Grammar:
     def _mark(self, seg: _Seg) -> None:
         """Find triggers, status cues and clause boundaries once per segment."""
         toks = seg.toks
-        lows = []
+        lows = [t.low for t in toks]
         n = len(toks)
         brk = seg.brk = [False] * n
         for i, tok in enumerate(toks):
-            lows.append(tok.low)
             kind = tok.kind
+            if kind == "w" or kind == "E":
+                continue
             if kind == "$":  # a money figure knows where it stands, to judge what it prices
                 tok.idx = i
                 tok.where = seg
@@ -601,8 +607,7 @@ class _Grammar:
         hits = seg.hits
         found_cues: list[tuple[int, int, str]] = []
         phrase_ends: list[int] = []  # where a multi-word verb ends, per start
-        for i in range(n):
-            low = lows[i]
+        for i, low in enumerate(lows):
             if low in trigger_firsts:
                 for k, payload in triggers.at(lows, i):
                     hits.append((i, i + k, payload))
@@ -634,15 +639,31 @@ class _Grammar:
 
     # -- navigation --
 
-    def _clause(self, seg: _Seg, i: int) -> tuple[int, int]:
-        a = i
+    @staticmethod
+    def _clause(seg: _Seg, i: int) -> tuple[int, int]:
+        """The clause around token i, from a table built once per segment (rules ask often)."""
+        if not seg.clauses:
+            n = len(seg.toks)
+            brk = seg.brk
+            a = 0
+            starts = [0] * n
+            for k in range(n):
+                starts[k] = a
+                if brk[k]:
+                    a = k + 1
+            b = n
+            ends = [n] * n
+            for k in range(n - 1, -1, -1):
+                if brk[k]:
+                    b = k
+                ends[k] = b
+            seg.clauses = list(zip(starts, ends, strict=True))
+        if 0 <= i < len(seg.clauses):
+            return seg.clauses[i]
+        a = min(i, len(seg.toks))
         while a > 0 and not seg.brk[a - 1]:
             a -= 1
-        b = i
-        n = len(seg.toks)
-        while b < n and not seg.brk[b]:
-            b += 1
-        return a, b
+        return a, max(i, len(seg.toks))
 
     def _group_left(self, seg: _Seg, k: int) -> list[_Ent]:
         """The entity at k and those coordinated before it ("A, B and C")."""

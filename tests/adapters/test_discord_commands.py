@@ -19,6 +19,7 @@ from handlers import COMMANDS
 from handlers.context import Command, Context
 from tests.adapters.fake_discord import (
     ADMIN_ID,
+    CHANNEL_ID,
     GUILD_ID,
     MANAGE_GUILD,
     MEMBER_ID,
@@ -74,7 +75,9 @@ async def test_connects_and_syncs_the_commands_to_the_guild(
     async with running(fake, store, clock) as adapter:
         await asyncio.wait_for(adapter.client.wait_until_ready(), 5)
         await fake.wait_until(lambda: fake.heartbeats >= 1)
-        assert adapter.client.get_guild(GUILD_ID) is not None
+        guild = adapter.client.get_guild(GUILD_ID)
+        assert guild is not None and not guild.unavailable  # GUILD_CREATE arrived after READY
+        assert guild.get_channel(CHANNEL_ID) is not None
     (identify,) = fake.identifies
     assert identify["token"] == TOKEN and identify["intents"] == 1  # guilds only: no privileged intents
     assert fake.gateway_queries[0]["v"] == "10" and fake.gateway_queries[0]["encoding"] == "json"
