@@ -72,6 +72,7 @@ class App:
     owner: str = field(default_factory=instance_name)
     store: Store | None = None
     _fetchers: dict[str, Fetcher] = field(default_factory=dict)
+    _notifiers: dict[str, Notifier] = field(default_factory=dict)
     _poller: Poller | None = None
     _deliverer: Deliverer | None = None
     _tickers_tried: datetime | None = None  # last refresh of the SEC ticker file, kept or failed
@@ -85,7 +86,7 @@ class App:
             self._fetchers["edgar"] = Fetcher(
                 self.config.fetch, user_agent=self.config.edgar.user_agent, host_min_interval=SEC_HOSTS
             )
-        notifiers = self.notifiers()
+        notifiers = self._notifiers = self.notifiers()
         self._poller = Poller(
             self.store,
             self._fetchers,
@@ -179,6 +180,13 @@ class App:
         return None
 
     async def close(self) -> None:
+        for notifier in self._notifiers.values():
+            close = getattr(notifier, "close", None)  # platform notifiers hold a session
+            if close is not None:
+                try:
+                    await close()
+                except Exception:  # closing must go on for the rest
+                    log.exception("closing a notifier failed")
         for fetcher in self._fetchers.values():
             await fetcher.aclose()
         if self.store is not None:
