@@ -22,7 +22,7 @@ from bot.pipeline.plan import reconcile_sources
 from bot.pipeline.poll import Poller, PollReport, PollSettings
 from bot.ports import Clock, Notifier, Store
 from bot.scheduler import Scheduler
-from bot.sources import PARSERS, ParseError, parse
+from bot.sources import ParseError, parse
 from bot.sources.sec_tickers import company_tickers, parse_tickers
 from bot.store import open_store
 
@@ -34,23 +34,16 @@ def instance_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-async def seed(store: Store, config: Config, clock: Clock) -> list[str]:
-    """Adds the config's watchlist, sources and subscriptions to the store; chat commands add more.
-    Returns warnings for a person to read."""
-    warnings: list[str] = []
+async def seed(store: Store, config: Config, clock: Clock) -> None:
+    """Adds the config's watchlist, sources and subscriptions to the store; chat commands add more."""
     for company in config.companies():
         await store.upsert_company(company)
     for spec in config.source_specs():
-        if spec.kind in PER_COMPANY_KINDS:
-            continue  # a template: plan.reconcile_sources makes one source per watched company
-        if spec.kind not in PARSERS:
-            warnings.append(f"source kind {spec.kind!r} is not available in this version; skipped")
-            continue
-        await store.upsert_source(spec, clock.now())
+        if spec.kind not in PER_COMPANY_KINDS:  # the others are templates: see plan.reconcile_sources
+            await store.upsert_source(spec, clock.now())
     for sub in config.subscriptions:
         await store.add_subscription(sub.to_subscription())
     await reconcile_sources(store, config.sources, clock.now())
-    return warnings
 
 
 # Fair use of public services: SEC asks for at most 10 requests a second, GDELT for one every 5 s.
@@ -79,8 +72,7 @@ class App:
 
     async def start(self) -> None:
         self.store = await open_store(self.config.database)
-        for warning in await seed(self.store, self.config, self.clock):
-            log.warning("%s", warning)
+        await seed(self.store, self.config, self.clock)
         self._fetchers["*"] = Fetcher(self.config.fetch, host_min_interval=GDELT_HOSTS)
         if self.config.edgar.user_agent:
             self._fetchers["edgar"] = Fetcher(
