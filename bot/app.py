@@ -82,7 +82,7 @@ class App:
         self._poller = Poller(
             self.store,
             self._fetchers,
-            extractor_factory(),
+            extractor_factory(extra_lexicon=self.config.classify.extra_lexicon()),
             self.clock,
             PollSettings(
                 dedup_window=timedelta(seconds=self.config.dedup_window),

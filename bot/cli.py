@@ -55,12 +55,18 @@ def _build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--once", action="store_true", required=True, help="one pass, then exit (required)")
     sp.add_argument("--json", action="store_true", help="print alerts as JSON lines")
     sp = sub.add_parser("classify", help="classify JSON-lines items from a file or stdin")
-    sp.add_argument("--watchlist", required=True, help="YAML file with a watchlist: section")
+    sp.add_argument(
+        "--watchlist",
+        help="YAML file with a watchlist: section; without it, deals among any organisations the items name",
+    )
     sp.add_argument("--in", dest="infile", help="input file (default: stdin)")
     sp.add_argument("--explain", action="store_true", help="include the evidence phrase of each event")
-    sp = sub.add_parser("eval", help="score classify on a labelled JSON-lines file")
+    sp.add_argument("--lexicon", help="YAML file of extra lexicon phrases, as the config's classify.lexicon")
+    sp = sub.add_parser("eval", help="score classify on labelled JSON-lines files or directories of them")
     sp.add_argument("--watchlist", required=True)
-    sp.add_argument("labelled")
+    sp.add_argument("--lexicon", help="YAML file of extra lexicon phrases, as the config's classify.lexicon")
+    sp.add_argument("--misses", action="store_true", help="list every item scored wrong after the table")
+    sp.add_argument("labelled", nargs="+", help="a .jsonl file or a directory of them; several are scored together")
     sp = sub.add_parser("parse", help="parse saved source payloads into JSON-lines items")
     sp.add_argument("--kind", required=True)
     sp.add_argument("files", nargs="+")
@@ -138,16 +144,19 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return parse_files(args.kind, args.files, sys.stdout, sys.stderr)
     if cmd in ("classify", "eval"):
+        from bot.config import load_lexicon_file
         from bot.evaluate import classify_stream, load_watchlist, run_eval
 
-        companies = load_watchlist(args.watchlist)
+        companies = load_watchlist(args.watchlist) if args.watchlist else None
+        extra = load_lexicon_file(args.lexicon) if args.lexicon else None
         if cmd == "eval":
-            print(run_eval(args.labelled, companies))
+            assert companies is not None  # required by the parser
+            print(run_eval(args.labelled, companies, extra_lexicon=extra, misses=args.misses))
             return 0
         if args.infile:
             with open(args.infile, encoding="utf-8") as inp:
-                return classify_stream(inp, sys.stdout, companies, explain=args.explain)
-        return classify_stream(sys.stdin, sys.stdout, companies, explain=args.explain)
+                return classify_stream(inp, sys.stdout, companies, explain=args.explain, extra_lexicon=extra)
+        return classify_stream(sys.stdin, sys.stdout, companies, explain=args.explain, extra_lexicon=extra)
     path = resolve_config_path(args.config)
     config = load_config(path)
     if cmd == "check-config":

@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from bot.model import EVENT_TYPES, Company, EventType, SourceSpec, Status, Subscription
+from bot.pipeline.match import check_lexicon
 
 SOURCE_KINDS = ("rss", "google_news", "edgar", "gdelt", "hackernews")
 # Kinds that make one feed per watched company; they need no url.
@@ -213,6 +214,70 @@ class EdgarConfig(_Strict):
         return v
 
 
+class ClassifyConfig(_Strict):
+    """Extra trigger and exclusion phrases for the classifier, merged with bot/data/lexicon.yaml.
+
+    `lexicon` is a YAML file of them, `extra` the same inline; both use the packaged lexicon's keys
+    (verbs: {buy: [...]}, exclusions: [...], ambiguous_names: [...], ...).
+    """
+
+    lexicon: str | None = None
+    extra: dict[str, Any] = {}
+
+    @field_validator("lexicon")
+    @classmethod
+    def _readable_lexicon(cls, v: str | None) -> str | None:
+        if v is not None:
+            read_lexicon_file(v)  # fails here, at load, rather than at the first poll
+        return v
+
+    @field_validator("extra")
+    @classmethod
+    def _lexicon_shape(cls, v: dict[str, Any]) -> dict[str, Any]:
+        errors = check_lexicon(v)
+        if errors:
+            raise ValueError("; ".join(errors))
+        return v
+
+    def extra_lexicon(self) -> dict[str, Any] | None:
+        """The file's phrases, then the inline ones; None when there are none."""
+        merged: dict[str, Any] = {}
+        for part in (read_lexicon_file(self.lexicon) if self.lexicon else {}, self.extra):
+            for key, value in part.items():
+                if isinstance(value, dict):
+                    into = merged.setdefault(key, {})
+                    for sub, phrases in value.items():
+                        into[sub] = [*into.get(sub, []), *phrases]
+                else:
+                    merged[key] = [*merged.get(key, []), *value]
+        return merged or None
+
+
+def read_lexicon_file(path: str | Path) -> dict[str, Any]:
+    """Extra lexicon phrases from a YAML file, checked; a ValueError names the file and key path."""
+    p = Path(path)
+    try:
+        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"{p}: no such lexicon file") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ValueError(f"{p}: cannot read: {exc}") from None
+    raw = raw or {}
+    errors = check_lexicon(raw)
+    if errors:
+        raise ValueError("; ".join(f"{p}: {e}" for e in errors))
+    assert isinstance(raw, dict)
+    return raw
+
+
+def load_lexicon_file(path: str | Path) -> dict[str, Any]:
+    """`read_lexicon_file` for commands: a problem is a ConfigError."""
+    try:
+        return read_lexicon_file(path)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 class HttpConfig(_Strict):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
@@ -235,6 +300,7 @@ class Config(_Strict):
     http: HttpConfig = HttpConfig()
     delivery: DeliveryConfig = DeliveryConfig()
     edgar: EdgarConfig = EdgarConfig()
+    classify: ClassifyConfig = ClassifyConfig()
     admin_channel: str = "console"
     dedup_window: Duration = 30 * 86400.0
 

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from bot.config import CompanyConfig, ConfigError
 from bot.model import ROLES, Article, Company, DealEvent
 from bot.pipeline.classify import Classifier, build_classifier
-from bot.pipeline.match import Matcher
+from bot.pipeline.match import Matcher, read_lexicon
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -68,14 +68,27 @@ def load_watchlist(path: str | Path) -> list[Company]:
 
 @dataclass(frozen=True)
 class Pipeline:
-    """Match then classify, built once for a watchlist."""
+    """Match then classify, built once for a watchlist (or none: every organisation named counts)."""
 
     matcher: Matcher
     classifier: Classifier
 
     @classmethod
-    def for_companies(cls, companies: Sequence[Company]) -> Pipeline:
-        return cls(Matcher(companies), build_classifier(companies))
+    def for_companies(
+        cls,
+        companies: Sequence[Company] | None,
+        extra_lexicon: Mapping[str, Any] | None = None,
+        *,
+        open_world: bool = False,
+    ) -> Pipeline:
+        """`companies=None` is the watchlist-free mode; `open_world` keeps a watchlist's names but
+        reports deals among unwatched organisations too."""
+        watchlist = companies or ()
+        lexicon = read_lexicon(extra_lexicon)
+        return cls(
+            Matcher(watchlist, lexicon),
+            build_classifier(watchlist, extra_lexicon, open_world=open_world or companies is None),
+        )
 
     def events(self, item: Mapping[str, Any]) -> list[DealEvent]:
         article = article_from_item(item)
@@ -128,9 +141,17 @@ def event_json(event: DealEvent, explain: bool = False) -> dict[str, Any]:
     return out
 
 
-def classify_stream(inp: TextIO, out: TextIO, companies: Sequence[Company], explain: bool = False) -> int:
-    """JSON lines of items in, one JSON line of events per item out; 2 when any line was bad."""
-    pipeline = Pipeline.for_companies(companies)
+def classify_stream(
+    inp: TextIO,
+    out: TextIO,
+    companies: Sequence[Company] | None = None,
+    explain: bool = False,
+    extra_lexicon: Mapping[str, Any] | None = None,
+) -> int:
+    """JSON lines of items in, one JSON line of events per item out; 2 when any line was bad.
+
+    Without `companies` every organisation an item names counts (watchlist-free mode)."""
+    pipeline = Pipeline.for_companies(companies, extra_lexicon)
     bad = False
     for number, line in enumerate(inp, start=1):
         if not line.strip():
@@ -334,23 +355,48 @@ def format_table(scores: Scores) -> str:
     return "\n".join(lines)
 
 
-def read_items(path: str | Path) -> list[dict[str, Any]]:
+def labelled_files(paths: str | Path | Sequence[str | Path]) -> list[Path]:
+    """The files behind `paths`: each file as given, each directory's `*.jsonl` in name order."""
+    given = [paths] if isinstance(paths, str | Path) else list(paths)
+    out: list[Path] = []
+    for p in map(Path, given):
+        out.extend(sorted(p.glob("*.jsonl")) if p.is_dir() else [p])
+    return out
+
+
+def read_items(paths: str | Path | Sequence[str | Path]) -> list[dict[str, Any]]:
+    """Items of one or more JSON-lines files or directories of them, in order."""
     items: list[dict[str, Any]] = []
-    with Path(path).open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                value = json.loads(line)
-                if isinstance(value, dict):
-                    items.append(value)
+    for path in labelled_files(paths):
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    value = json.loads(line)
+                    if isinstance(value, dict):
+                        items.append(value)
     return items
 
 
-def predict(items: Iterable[Mapping[str, Any]], companies: Sequence[Company]) -> dict[str, list[dict[str, Any]]]:
-    pipeline = Pipeline.for_companies(companies)
+def predict(
+    items: Iterable[Mapping[str, Any]], companies: Sequence[Company], pipeline: Pipeline | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    pipeline = pipeline or Pipeline.for_companies(companies)
     return {str(item.get("id")): [event_json(e) for e in pipeline.events(item)] for item in items}
 
 
-def run_eval(labelled_path: str | Path, companies: Sequence[Company]) -> str:
-    """Classify a labelled file and return the score table."""
-    items = read_items(labelled_path)
-    return format_table(score(items, predict(items, companies), companies))
+def run_eval(
+    labelled: str | Path | Sequence[str | Path],
+    companies: Sequence[Company],
+    pipeline: Pipeline | None = None,
+    *,
+    extra_lexicon: Mapping[str, Any] | None = None,
+    misses: bool = False,
+) -> str:
+    """Classify labelled files (or directories of them) and return the score table (and the misses)."""
+    items = read_items(labelled)
+    pipeline = pipeline or Pipeline.for_companies(companies, extra_lexicon)
+    scores = score(items, predict(items, companies, pipeline), companies)
+    table = format_table(scores)
+    if misses and scores.misses:
+        table += "\n\n" + "\n".join(scores.misses)
+    return table

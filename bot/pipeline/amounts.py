@@ -123,22 +123,24 @@ _SUFFIX = (
     r"|rupees?|swiss francs|francs|won|kronor|crowns|reais)"
 )
 
-# "$14.3B", "US$7.5 billion", "€5.44bn", "$50 billion-plus", "$2 BLN DLRS"
+# "$14.3B", "US$7.5 billion", "€5.44bn", "$50 billion-plus", "$2 BLN DLRS" (feeds double spaces too)
 _PREFIXED = re.compile(
     r"(?<![\w$€£¥₹₩.])"
-    rf"{_PREFIX}\s?{_NUM}(?:\s?(?P<scale1>{_SCALE_WORD})|(?P<scale2>{_SCALE_ABBR}))?(?![\w])"
-    r"(?:-plus|\+)?(?:\s(?:u\.s\.\s|us\s)?(?P<suf1>dollars?|dlrs?)(?![\w]))?",
+    rf"{_PREFIX}\s{{0,2}}{_NUM}(?:\s{{0,2}}(?P<scale1>{_SCALE_WORD})|(?P<scale2>{_SCALE_ABBR}))?(?![\w])"
+    r"(?:-plus|\+)?(?:\s{1,2}(?:u\.s\.\s|us\s)?(?P<suf1>dollars?|dlrs?)(?![\w]))?",
     re.IGNORECASE,
 )
+# The same number, opening with a bare digit so the regex engine can jump from digit to digit;
+# the look-behind, checked after that digit, still tests the character before the number.
+_NUM_FIRST = r"(?P<num>\d(?<![\w$€£¥₹₩.]\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?))"
 # "1.5 billion dollars", "10 BLN DLRS", "500 MLN CAN DLRS", "5 billion euros"
 _SUFFIXED = re.compile(
-    r"(?<![\w$€£¥₹₩.])"
-    rf"{_NUM}(?:\s?(?P<scale1>{_SCALE_WORD})|(?P<scale2>{_SCALE_ABBR}))?(?:-plus)?\s{_SUFFIX}(?![\w])",
+    rf"{_NUM_FIRST}(?:\s{{0,2}}(?P<scale1>{_SCALE_WORD})|(?P<scale2>{_SCALE_ABBR}))?(?:-plus)?\s{{1,2}}{_SUFFIX}(?![\w])",
     re.IGNORECASE,
 )
 
 _STAKE = re.compile(
-    r"(?<![\w.])(?P<num>\d{1,3}(?:\.\d+)?)\s?(?:%|-?\s?per\s?cent\b|-?\s?percent\b|\s?pct\b)",
+    r"(?P<num>\d(?<![\w.]\d)\d{0,2}(?:\.\d+)?)\s{0,2}(?:%|-?\s?per\s?cent\b|-?\s?percent\b|\s?pct\b)",
     re.IGNORECASE,
 )
 
@@ -154,7 +156,7 @@ _CURRENCY_HINTS = (
 )
 _PERCENT_HINTS = ("%", "per", "pct")
 # A money figure starts at most this many characters before its first digit ("U.S. $ 5").
-_PREFIX_REACH = 8
+_PREFIX_REACH = 10
 
 
 @dataclass(frozen=True)
@@ -218,12 +220,12 @@ def _currency(m: re.Match[str]) -> str | None:
     groups = m.groupdict()
     pre = groups.get("pre")
     if pre:
-        key = re.sub(r"\s+", "", pre.lower())
+        key = "".join(pre.lower().split())
         return _PREFIX_CURRENCY.get(key, _PREFIX_CURRENCY.get(key.rstrip(".")))
     suf = groups.get("suf")
     if suf:
         country = groups.get("country")
-        word = re.sub(r"\s+", " ", suf.lower())
+        word = " ".join(suf.lower().split())
         if word.startswith("pound"):
             word = "pounds"
         currency = _SUFFIX_CURRENCY.get(word)

@@ -8,24 +8,36 @@ grammar that reads them: who stands left and right of a deal verb, what a posses
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.model import ROLES, Article, Company, DealEvent, EventType, Mention, Money, Status
 from bot.pipeline.amounts import find_amounts, find_stakes
-from bot.pipeline.match import CaseStyle, case_style, normalise, read_lexicon, words_of
+from bot.pipeline.match import CaseStyle, case_style, normalise, read_lexicon, trie_pattern, words_of
 
 Classifier = Callable[[Article, Sequence[Mention]], list[DealEvent]]
 
 # --- tokens -----------------------------------------------------------------
 
-_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_](?:[\w&.'\-:]*[^\W_])?|'s\b|[^\w\s]")
+_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_](?:[\w&.'\-:]*[^\W_])?|'[sS]\b|[^\w\s]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
 _ABBREV_END = re.compile(
     r"(?:\b[A-Z]|\b(?:Inc|Corp|Co|Ltd|Mr|Ms|Mrs|Dr|St|No|vs|Jr|Sr|Bros|Sept|Oct|Nov|Dec|Jan|Feb))\.$"
 )
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)$", re.IGNORECASE)
+_NAME_INNER = frozenset({"first", "new", "national", "general", "united", "american", "royal", "international"})
+_ADOPT_VERBS = frozenset({"use", "deploy", "integrate"})  # taking on a supplier's product, when decided
+_PARTNER_NEXT = frozenset({"with", "on", "to", "up", "together", "for", "across", "around", "again"})
+_CLAUSE_OPENERS = frozenset(
+    {"as", "while", "after", "amid", "because", "but", "since", "though", "although", "whereas"}
+)
+_STATE_WORDS = frozenset({"government", "administration", "govt", "state"})
+_TELLS = frozenset({"tells", "told", "says", "said", "asks", "agrees", "plans", "confirms", "denies"})
+_PERSON_ROLES = frozenset({"executive", "ceo", "founder", "co-founder", "cofounder", "chairman", "boss", "chief"})
+_ROUND_LETTER = re.compile(r"[A-Z](?:\d|-\d|\+)?$|I{1,3}$")
+_CAMEL = re.compile(r"[a-z]{1,5}[A-Z][a-z]")  # "iRobot", "eBay", "webMethods": brands in lower case
 _HARD_STOPS = frozenset(';:|()[]{}?!"')
 # A summary sentence naming no watched company is read only if it may point back at one or price the deal.
 _WORTH_READING = re.compile(
@@ -33,6 +45,9 @@ _WORTH_READING = re.compile(
     re.IGNORECASE,
 )
 _GROUP_WORDS = re.compile(r"\b(?:both|two|companies|partners|they)\b", re.IGNORECASE)
+_GROUP_OR_BACKERS = re.compile(
+    r"\b(?:both|two|companies|partners|they|led by|co-led by|backed by|participation from|investors)\b", re.IGNORECASE
+)
 _DIGIT = re.compile(r"\d")
 _MONEY_SIGN = re.compile(r"[$€£¥₹]|\b(?:dlrs|dollars|euros|pounds)\b", re.IGNORECASE)
 _PLAIN_WORD = re.compile(r"[\w'-]+")
@@ -44,7 +59,7 @@ _SINGLE_REFS = frozenset(
 )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Ent:
     name: str
     watched: bool
@@ -72,14 +87,15 @@ class _Tok:
         self.idx = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class _Seg:
     text: str
     toks: list[_Tok]
     style: CaseStyle
     title: bool
     brk: list[bool] = field(default_factory=list)
-    clauses: list[tuple[int, int]] = field(default_factory=list)  # token -> its clause, built on first use
+    lows: list[str] = field(default_factory=list)  # each token's `low`, set when triggers are marked
+    breaks: list[int] | None = None  # indices where `brk` is set, built on first use
     cues: list[tuple[int, int, str]] = field(default_factory=list)
     hits: list[tuple[int, int, Any]] = field(default_factory=list)
     context: list[_Ent] = field(default_factory=list)
@@ -107,6 +123,7 @@ class _Index:
 
     def __init__(self) -> None:
         self._root: dict[str, Any] = {}
+        self._single: dict[str, list[tuple[int, Any]]] = {}
 
     def add(self, phrase: str, payload: Any) -> None:
         words = [w.lower() for w in _WORD.findall(phrase)]
@@ -118,10 +135,20 @@ class _Index:
         node.setdefault(self._END, []).append(payload)
 
     def finish(self) -> None:
-        """Nothing to do: kept so building reads the same for any index."""
+        """Answers for words that start no longer phrase, ready-made: most lookups are those."""
+        self._single = {
+            word: [(1, payload) for payload in node[self._END]]
+            for word, node in self._root.items()
+            if list(node) == [self._END]
+        }
 
     def at(self, lows: Sequence[str], i: int) -> list[tuple[int, Any]]:
-        node = self._root.get(lows[i])
+        """(length, payload) of the phrases starting at i, longest first; the caller must not change it."""
+        low = lows[i]
+        single = self._single.get(low)
+        if single is not None:
+            return single
+        node = self._root.get(low)
         if node is None:
             return []
         groups: list[tuple[int, list[Any]]] = []
@@ -148,12 +175,13 @@ class _Index:
 
 
 _TENSES = ("base", "pres", "past", "ger", "pp")
+_PHRASES: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}  # `_after`'s prepositions, split once
 
 
 # --- candidate events -----------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cand:
     type: EventType
     roles: dict[str, list[_Ent]]
@@ -175,7 +203,7 @@ class _Cand:
         return any(e.watched for e in self.ents())
 
 
-@dataclass
+@dataclass(slots=True)
 class _Obj:
     ents: list[_Ent] = field(default_factory=list)
     amount: _Tok | None = None
@@ -193,11 +221,20 @@ class _Obj:
 class _Grammar:
     """The lexicon compiled for fast lookup, and the rules that read a headline with it."""
 
-    def __init__(self, lexicon: Mapping[str, Any], companies: Sequence[Company] = (), strict: bool = False) -> None:
+    def __init__(
+        self,
+        lexicon: Mapping[str, Any],
+        companies: Sequence[Company] = (),
+        strict: bool = False,
+        open_world: bool = False,
+    ) -> None:
         lex = lexicon
         self.strict = strict
+        # every organisation the text names counts, not only watched ones (subscriptions to `any`)
+        self.open_world = open_world
         self.aux = words_of(lex, "helpers")
         self.preps = words_of(lex, "prepositions")
+        self.preps_but_and = self.preps - {"and"}
         self.no_party = words_of(lex, "not_parties")
         self.deal_adjectives = words_of(lex, "deal_adjectives")
         self.not_funding = words_of(lex, "not_funding")
@@ -208,6 +245,7 @@ class _Grammar:
         self.deal_value_nouns = words_of(lex, "deal_value_nouns")
         self.round_value_nouns = words_of(lex, "round_value_nouns")
         self.company_people = words_of(lex, "company_people")
+        self.company_words = words_of(lex, "ambiguous_names")
         self.triggers = _Index()
         for frame, entries in (lex.get("verbs") or {}).items():
             for entry in entries:
@@ -224,6 +262,19 @@ class _Grammar:
         for phrase in lex.get("generic_deal") or ():
             self.triggers.add(str(phrase), _Noun("deal"))
         self.triggers.finish()
+        self.trigger_words = frozenset(self.triggers.firsts)
+        # one prefix-factored pattern finds the first deal word without splitting the text into words
+        plain = sorted((w for w in self.trigger_words if _PLAIN_WORD.fullmatch(w)), key=len, reverse=True)
+        self.trigger_search: Callable[[str], re.Match[str] | None] = (
+            re.compile(rf"(?<![\w'-])(?:{trie_pattern(plain)})(?![\w'-])").search if plain else _never
+        )
+        self.verb_forms = frozenset(  # every form of a deal verb, and the first word of a phrasal one
+            form.split()[0].lower()
+            for entries in (lex.get("verbs") or {}).values()
+            for entry in entries
+            for form in str(entry).split("/")
+            if form.strip()
+        )
         self.cues = _Index()
         for status, phrases in (lex.get("status_cues") or {}).items():
             if status == "announced":
@@ -233,6 +284,7 @@ class _Grammar:
         for phrase in lex.get("breakers") or ():
             self.cues.add(str(phrase), "break")
         self.cues.finish()
+        self.mark_words = frozenset(self.triggers.firsts) | frozenset(self.cues.firsts)
         self.set = {
             key: words_of(lex, key)
             for key in (
@@ -252,6 +304,10 @@ class _Grammar:
                 "exclusions",
                 "corporate_suffixes",
                 "name_tails",
+                "org_unit_nouns",
+                "demonyms",
+                "supply_verbs",
+                "access_nouns",
             )
         }
         self.deal_nouns = frozenset(
@@ -270,11 +326,13 @@ class _Grammar:
                 for part in phrase.split("/"):
                     vocab.update(part.split())
         vocab.update(words_of(lex, "partnership_modifiers", "relationship_nouns", "stake_nouns", "generic_deal"))
+        vocab.update(words_of(lex, "access_nouns", "supply_verbs", "org_unit_nouns"))
         self.vocab = frozenset(vocab)
         self.common = words_of(lex, "common_words")
         functional = set(self.function_words) | set(self.aux) | set(self.preps)
         functional.update(words_of(lex, "fillers", "breakers", "descriptor_nouns", "unit_nouns", "stake_nouns"))
         functional.update(words_of(lex, "generic_deal", "relationship_nouns", "publishers", "exclusions"))
+        functional.update(words_of(lex, "company_people"))  # "CORE SCIENTIFIC SHAREHOLDERS": the name ends before
         for key in ("nouns", "status_cues", "verbs"):
             for phrase in words_of(lex, key):
                 for part in phrase.split("/"):
@@ -297,14 +355,13 @@ class _Grammar:
             return []  # one odd article must never stop a poll
 
     def _classify(self, article: Article, mentions: Sequence[Mention]) -> list[DealEvent]:
-        if not mentions:
+        if not mentions and not self.open_world:
             return []
         title = normalise(article.title or "")
         summary = normalise(article.summary or "")
-        sentences = self._sentences(summary.text) if summary.text.strip() else []
-        triggered = [self._has_trigger(summary.text[a:b]) for a, b in sentences]
         title_triggered = self._has_trigger(title.text)
-        if not title_triggered and not any(triggered):
+        summary_triggered = bool(summary.text.strip()) and self._has_trigger(summary.text)
+        if not title_triggered and not summary_triggered:
             return []
         by_field: dict[str, list[tuple[int, int, str]]] = {"title": [], "summary": []}
         for m in mentions:
@@ -321,16 +378,29 @@ class _Grammar:
             title_ents = [_Ent(name, True, s, e) for s, e, name in by_field["title"]]
             title_cands = []
         summary_cands: list[_Cand] = []
-        if sentences and (by_field["summary"] or title_cands):
-            need_amount = any(c.amount is None for c in title_cands)
-            style = case_style(summary.text, self.common)
-            for (start, end), has_trigger in zip(sentences, triggered, strict=True):
-                spans = [(s - start, e - start, n) for s, e, n in by_field["summary"] if start <= s and e <= end]
+        need_amount = any(c.amount is None for c in title_cands)
+        open_world = self.open_world
+        if (
+            summary.text.strip()
+            and (by_field["summary"] or title_cands or open_world)
+            and (summary_triggered or need_amount)
+        ):
+            style: CaseStyle | None = None
+            refer_words = _GROUP_WORDS if title_cands else _WORTH_READING
+            if any(c.type == "funding" and "investors" not in c.roles for c in title_cands):
+                refer_words = _GROUP_OR_BACKERS  # "The round was led by ..." names the title's investors
+            for start, end in self._sentences(summary.text):
                 text = summary.text[start:end]
-                refers = (_GROUP_WORDS if title_cands else _WORTH_READING).search(text)
-                events_here = has_trigger and (spans or refers)
+                spans = [(s - start, e - start, n) for s, e, n in by_field["summary"] if start <= s and e <= end]
+                events_here = (
+                    summary_triggered
+                    and (bool(spans) or open_world or refer_words.search(text) is not None)
+                    and self._has_trigger(text)
+                )
                 if not events_here and not (need_amount and _MONEY_SIGN.search(text)):
                     continue
+                if style is None:
+                    style = case_style(summary.text, self.common)
                 seg = self._segment(text, spans, style, False)
                 seg.context = title_ents
                 self._complete_names(seg, title_ents)
@@ -341,8 +411,7 @@ class _Grammar:
 
     def _has_trigger(self, text: str) -> bool:
         """Cheap test before the full reading: does any deal word occur at all?"""
-        firsts = self.triggers.firsts
-        return any(w in firsts for w in _PLAIN_WORD.findall(text.lower()))
+        return self.trigger_search(text.lower()) is not None
 
     @staticmethod
     def _complete_names(seg: _Seg, known: Sequence[_Ent]) -> None:
@@ -469,7 +538,11 @@ class _Grammar:
             return False
         t = tok.text
         low = tok.low
+        if low == "series" and nxt is not None and _ROUND_LETTER.match(nxt.text):
+            return False  # "Series C" names a round
         if style == "normal":
+            if _CAMEL.match(t):
+                return low not in self.no_party  # "iRobot", "eBay": a brand ("iPhone": a product)
             if t[0].isdigit():
                 return bool(_ORDINAL.match(t)) and nxt is not None and nxt.text[:1].isupper()
             if not t[0].isupper():
@@ -485,6 +558,35 @@ class _Grammar:
             return low not in self.vocab and not low.isdigit()
         return t[0].isalpha() and low not in self.vocab
 
+    def _name_opener(self, tok: _Tok, nxt: _Tok | None, after: Sequence[_Tok]) -> bool:
+        """ "Core Scientific shareholders ...": a capitalised common word opening a sentence starts a name
+        when a name-only word follows it at once."""
+        low = tok.low
+        if nxt is None or nxt.start != tok.end + 1 or not tok.text[0].isupper():
+            return False
+        if low in self.company_words and (nxt.low in self.verb_forms or nxt.low in self.aux or nxt.low in _TELLS):
+            return True  # "Snap commits to spend ...": a company-like word as the subject of a verb
+        if low in self.functional or low in self.verb_forms or low in self.no_party or low in self.set["publishers"]:
+            return False
+        if nxt.low.strip(".") in self.set["corporate_suffixes"] and nxt.text[:1].isupper():
+            return True  # "News Corp"
+        return self._namey(nxt, "normal", False, after[0] if after else None) and nxt.low not in self.vocab
+
+    def _inner_name_word(self, toks: Sequence[_Tok], k: int, style: CaseStyle) -> bool:
+        """ "LINCOLN FIRST BANKS": in capitals, a word names often carry, between two name words."""
+        return (
+            style in ("title", "upper")
+            and toks[k].low in _NAME_INNER
+            and k + 1 < len(toks)
+            and toks[k + 1].start <= toks[k].end + 1
+            and (self._namey(toks[k + 1], style, False, None) or self._weak_namey(toks[k + 1], style))
+        )
+
+    def _place_words(self, name: str) -> bool:
+        """ "UK AI", "EU Tech": capitalised words that are each a place or a label name no company."""
+        words = name.lower().split()
+        return len(words) > 1 and all(w in self.no_party for w in words)
+
     def _weak_namey(self, tok: _Tok, style: CaseStyle) -> bool:
         """A capitalised common word that can sit inside a name in Title Case: "Whole Foods Market"."""
         return (
@@ -498,20 +600,60 @@ class _Grammar:
     def _names(self, seg: _Seg) -> None:
         """Group runs of name-like words into entities; a run right after a watched name joins it."""
         toks = seg.toks
-        out: list[_Tok] = []
-        i = 0
         n = len(toks)
-        first = True
-        normal = seg.style == "normal"
-        while i < n:
+        if seg.style == "normal":
+            todo = [
+                i
+                for i, t in enumerate(toks)
+                if t.kind == "w"
+                and (
+                    t.text[0].isupper()
+                    or t.text[0].isdigit()
+                    or (not t.text.islower() and _CAMEL.match(t.text) is not None)  # "iRobot"
+                )
+            ]
+        else:
+            todo = [i for i, t in enumerate(toks) if t.kind == "w"]
+        if not todo:
+            return
+        out: list[_Tok] = []
+        done = 0  # tokens before this are in `out`
+        for i in todo:
+            if i < done:
+                continue  # inside a name already taken
+            out.extend(toks[done:i])
+            done = i
             tok = toks[i]
-            if tok.kind != "w" or (normal and not (tok.text[0].isupper() or tok.text[0].isdigit())):
-                out.append(tok)
-                first = tok.kind == "p" and tok.text in _HARD_STOPS
-                i += 1
-                continue
+            # a sentence's first word: nothing before it but a hard stop
+            first = i == 0 or (toks[i - 1].kind == "p" and toks[i - 1].text in _HARD_STOPS)
             nxt = toks[i + 1] if i + 1 < n else None
+            if (
+                nxt is not None
+                and nxt.low in _STATE_WORDS
+                and nxt.start == tok.end + 1
+                and (tok.low in self.no_party or tok.low in self.set["demonyms"])
+            ):
+                # "U.S. government takes 9.9% stake in Intel": a state is a party, its country alone is not
+                name = seg.text[tok.start : nxt.end]
+                ent_tok = _Tok("E", name, tok.start, nxt.end)
+                ent_tok.ent = _Ent(name, False, tok.start, nxt.end, nxt.poss)
+                ent_tok.poss = nxt.poss
+                out.append(ent_tok)
+                done = i + 2
+                continue
             strong = self._namey(tok, seg.style, first, nxt)
+            if not strong and first and seg.style == "normal" and self._name_opener(tok, nxt, toks[i + 2 : i + 3]):
+                strong = True
+            if (
+                not strong
+                and not first
+                and tok.text == "The"
+                and seg.style == "normal"
+                and nxt is not None
+                and nxt.start == tok.end + 1
+                and self._namey(nxt, "normal", False, toks[i + 2] if i + 2 < n else None)
+            ):
+                strong = True  # "to sell The Weather Company": a capital "The" inside a sentence is a name's
             if not strong and self._weak_namey(tok, seg.style):
                 # a leading common word joins only a run that has a real name in it
                 m = i
@@ -524,6 +666,8 @@ class _Grammar:
                 ):
                     m += 1
                     strong = self._namey(toks[m], seg.style, False, None)
+                    # "CHEMICAL BANK", "NATIONAL STEEL": common words ending in a company word
+                    strong = strong or (toks[m].low in self.set["name_tails"] and toks[m - 1].low not in self.aux)
             if strong:
                 j = i
                 while (
@@ -533,6 +677,7 @@ class _Grammar:
                     and (
                         self._namey(toks[j + 1], seg.style, False, toks[j + 2] if j + 2 < n else None)
                         or self._weak_namey(toks[j + 1], seg.style)
+                        or self._inner_name_word(toks, j + 1, seg.style)
                     )
                 ):
                     j += 1
@@ -561,7 +706,7 @@ class _Grammar:
                     prev.poss = toks[j].poss
                     prev.ent.possessive = toks[j].poss
                     prev.text = seg.text[prev.start : end]
-                elif name.lower().strip(".") in self.set["publishers"]:
+                elif name.lower().strip(".") in self.set["publishers"] or self._place_words(name):
                     merged = _Tok("w", name, start, end)
                     out.append(merged)
                 else:
@@ -569,28 +714,25 @@ class _Grammar:
                     ent_tok.ent = _Ent(name, False, start, end, toks[j].poss)
                     ent_tok.poss = toks[j].poss
                     out.append(ent_tok)
-                i = j + 1
-                first = False
+                done = j + 1
                 continue
             out.append(tok)
-            first = tok.kind == "p" and tok.text in _HARD_STOPS
-            i += 1
+            done = i + 1
+        out.extend(toks[done:])
         seg.toks = out
 
     def _mark(self, seg: _Seg) -> None:
         """Find triggers, status cues and clause boundaries once per segment."""
         toks = seg.toks
-        lows = [t.low for t in toks]
+        lows = seg.lows = [t.low for t in toks]
         n = len(toks)
         brk = seg.brk = [False] * n
-        for i, tok in enumerate(toks):
-            kind = tok.kind
-            if kind == "w" or kind == "E":
-                continue
-            if kind == "$":  # a money figure knows where it stands, to judge what it prices
+        for i in [k for k, t in enumerate(toks) if t.kind in "p$"]:
+            tok = toks[i]
+            if tok.kind == "$":  # a money figure knows where it stands, to judge what it prices
                 tok.idx = i
                 tok.where = seg
-            elif kind == "p":
+            else:
                 if tok.text in _HARD_STOPS:
                     seg.brk[i] = True
                 elif tok.text == "-" and i > 0:
@@ -607,7 +749,9 @@ class _Grammar:
         hits = seg.hits
         found_cues: list[tuple[int, int, str]] = []
         phrase_ends: list[int] = []  # where a multi-word verb ends, per start
-        for i, low in enumerate(lows):
+        marked = self.mark_words
+        for i in [k for k, low in enumerate(lows) if low in marked]:
+            low = lows[i]
             if low in trigger_firsts:
                 for k, payload in triggers.at(lows, i):
                     hits.append((i, i + k, payload))
@@ -634,36 +778,23 @@ class _Grammar:
             if status == "break":
                 # a breaker word inside a verb phrase ("take over") is not one
                 inside = any(phrase_ends[m] < i < phrase_ends[m + 1] for m in range(0, len(phrase_ends), 2))
-                if not inside:
+                # nor the headline's own verb: "Broadcom to build chips for OpenAI" says what Broadcom will do
+                headline_verb = (
+                    lows[i] == "to" and i > 0 and all(t.kind == "E" or t.low in (",", "and", "&") for t in toks[:i])
+                )
+                if not inside and not headline_verb:
                     brk[i] = True
 
     # -- navigation --
 
     @staticmethod
     def _clause(seg: _Seg, i: int) -> tuple[int, int]:
-        """The clause around token i, from a table built once per segment (rules ask often)."""
-        if not seg.clauses:
-            n = len(seg.toks)
-            brk = seg.brk
-            a = 0
-            starts = [0] * n
-            for k in range(n):
-                starts[k] = a
-                if brk[k]:
-                    a = k + 1
-            b = n
-            ends = [n] * n
-            for k in range(n - 1, -1, -1):
-                if brk[k]:
-                    b = k
-                ends[k] = b
-            seg.clauses = list(zip(starts, ends, strict=True))
-        if 0 <= i < len(seg.clauses):
-            return seg.clauses[i]
-        a = min(i, len(seg.toks))
-        while a > 0 and not seg.brk[a - 1]:
-            a -= 1
-        return a, max(i, len(seg.toks))
+        """[a, b): the tokens between the clause breaks around token i (rules ask this often)."""
+        breaks = seg.breaks
+        if breaks is None:
+            breaks = seg.breaks = [k for k, stop in enumerate(seg.brk) if stop]
+        j = bisect_left(breaks, i)  # the first break at or after i
+        return (breaks[j - 1] + 1 if j else 0), (breaks[j] if j < len(breaks) else len(seg.toks))
 
     def _group_left(self, seg: _Seg, k: int) -> list[_Ent]:
         """The entity at k and those coordinated before it ("A, B and C")."""
@@ -723,7 +854,7 @@ class _Grammar:
                         return first
                 return self._group_left(seg, k)
             if tok.low in _PRONOUNS:
-                return self._sentence_subject(seg, k, plural=tok.low == "they")
+                return self._sentence_subject(seg, k, plural=tok.low == "they", singular=tok.low == "it")
             if tok.low in _GROUP_REFS and seg.context:
                 return self._context_group(seg)
             if tok.low in (",", "and"):
@@ -759,13 +890,32 @@ class _Grammar:
                 return group
         return []
 
-    def _sentence_subject(self, seg: _Seg, before: int, plural: bool = False) -> list[_Ent]:
+    def _sentence_subject(self, seg: _Seg, before: int, plural: bool = False, singular: bool = False) -> list[_Ent]:
         group = self._first_group(seg, 0, before)
+        if singular and len(group) > 1:
+            # "Microsoft, Nvidia to invest in Anthropic as it commits ...": "it" is no pair, but the one named last
+            for k in range(before - 1, -1, -1):
+                ent = seg.toks[k].ent
+                if ent is not None and ent.name.lower() not in self.no_party and all(ent is not g for g in group):
+                    return [ent]
         if group:
             return group
         if seg.context:
             return self._context_group(seg) if plural else seg.context[:1]
         return []
+
+    @staticmethod
+    def _refers_to_group(seg: _Seg, k: int, limit: int) -> int:
+        """ "the two companies", "both firms", "the pair": the parties named before, together.
+
+        Returns where that phrase ends, 0 when there is none."""
+        toks = seg.toks
+        m = k
+        while m < min(limit, k + 3) and toks[m].low in ("the", "these", "those", "both", "two"):
+            m += 1
+        if m < limit and toks[m].low in ("pair", "companies", "firms", "partners", "sides", "groups"):
+            return m + 1
+        return m if m > k and toks[m - 1].low == "both" else 0
 
     def _context_group(self, seg: _Seg) -> list[_Ent]:
         out: list[_Ent] = []
@@ -848,6 +998,7 @@ class _Grammar:
                 and low not in self.set["fillers"]
                 and tok.text.isalnum()
                 and (k + 1 >= limit or toks[k + 1].kind != "w" or toks[k + 1].low in self.preps)
+                and not self._named_later(seg, k + 1, limit)
             ):
                 # "to acquire npm, the registry": a lower-case brand right after the verb
                 ent = _Ent(tok.text, False, tok.start, tok.end, tok.poss)
@@ -871,6 +1022,14 @@ class _Grammar:
         if not obj.ents:
             obj.end = k
         return obj
+
+    def _named_later(self, seg: _Seg, k: int, limit: int) -> bool:
+        """ "voice AI startup PlayAI": a description that ends in the name it describes."""
+        toks = seg.toks
+        for m in range(k, min(limit - 1, k + 4)):
+            if toks[m].low in self.set["descriptor_nouns"] and toks[m + 1].kind == "E":
+                return True
+        return False
 
     def _take_object(self, seg: _Seg, k: int, limit: int, obj: _Obj) -> int:
         toks = seg.toks
@@ -911,9 +1070,24 @@ class _Grammar:
             and (toks[m].text[:1].islower() or (seg.style != "normal" and toks[m].low in self.vocab))
         ):
             m += 1
-        if m < limit and m > k + 1 and toks[m].kind == "E" and toks[m - 1].low in self.set["descriptor_nouns"]:
-            return self._take_object(seg, m, limit, obj)
+        if (
+            m < limit
+            and m > k + 1
+            and toks[m].kind == "E"
+            and (toks[m - 1].low in self.set["descriptor_nouns"] or toks[m - 1].low in _PERSON_ROLES)
+        ):
+            return self._take_object(seg, m, limit, obj)  # "FTX chief executive Sam Bankman-Fried" is the person
         # "Motorola handset unit" is Motorola; "China operations" is the unit itself
+        if (
+            k + 1 < limit
+            and not ent.watched
+            and self._org_unit_word(toks[k + 1])
+            and ent.name.lower() not in self.no_party
+            and ent.name.lower() not in self.set["demonyms"]
+        ):
+            obj.ents = [ent]  # "the Foodpanda unit" is Foodpanda
+            obj.end = k + 2
+            return k + 2
         if k + 1 < limit and toks[k + 1].low in self.set["unit_nouns"] and toks[k + 1].low != "stake":
             unit = _Ent(seg.text[ent.start : toks[k + 1].end], False, ent.start, toks[k + 1].end)
             obj.ents = [unit]
@@ -921,7 +1095,7 @@ class _Grammar:
             obj.end = k + 2
             return k + 2
         group, end = self._group_right(seg, k, limit)
-        obj.ents = group
+        obj.ents = [self._without_unit_word(e) for e in group]
         if end < limit and toks[end].low in self.set["stake_nouns"]:
             obj.stake = True
             end += 1
@@ -936,10 +1110,25 @@ class _Grammar:
         obj.end = end
         return end
 
+    def _org_unit_word(self, tok: _Tok) -> bool:
+        """ "unit", "division", "Business": a word after a name that makes the name a unit's own."""
+        return tok.low in self.set["org_unit_nouns"] or (
+            tok.low in ("business", "businesses", "segment") and tok.text[:1].isupper()
+        )
+
+    def _without_unit_word(self, ent: _Ent) -> _Ent:
+        """ "Watson Health Business" is Watson Health: a capitalised unit word ends no company's name."""
+        head, _, last = ent.name.rpartition(" ")
+        if ent.watched or not head or not last[:1].isupper() or not self._org_unit_word(_Tok("w", last, 0, 0)):
+            return ent
+        return _Ent(head, False, ent.start, ent.start + len(head), ent.possessive)
+
     def _goods_follow(self, seg: _Seg, k: int, limit: int) -> bool:
         """ "Apple devices", "Nvidia chips": plain nouns after a name, none of them a business unit."""
         toks = seg.toks
         m = k
+        if k < limit and toks[k].low in self.verb_forms:
+            return False  # "Informatica collapse": the name is the subject of a verb, not a brand
         while m < limit and m - k < 3 and toks[m].kind == "w" and toks[m].text[:1].islower():
             low = toks[m].low
             if low in self.preps or low in self.set["fillers"]:
@@ -972,7 +1161,7 @@ class _Grammar:
         while k < limit and toks[k].kind == "w" and toks[k].low in self.set["fillers"]:
             k += 1
         m = k
-        while m < limit and toks[m].kind in ("w", "E") and toks[m].low not in (self.preps - {"and"}):
+        while m < limit and toks[m].kind in ("w", "E") and toks[m].low not in self.preps_but_and:
             if seg.brk[m]:
                 break
             m += 1
@@ -996,17 +1185,21 @@ class _Grammar:
                 return ent
         return None
 
-    def _after(self, seg: _Seg, start: int, limit: int, preps: Iterable[str]) -> tuple[list[_Ent], int]:
+    def _after(self, seg: _Seg, start: int, limit: int, preps: tuple[str, ...]) -> tuple[list[_Ent], int]:
         """Names after the first of `preps` found in [start, limit): "from Google and Fidelity"."""
-        toks = seg.toks
-        wanted = tuple(tuple(p.split()) for p in preps)
+        wanted = _PHRASES.get(preps)
+        if wanted is None:
+            wanted = _PHRASES.setdefault(preps, tuple(tuple(p.split()) for p in preps))
+        lows = seg.lows
+        brk = seg.brk
         k = start
         while k < limit:
-            if seg.brk[k]:
+            if brk[k]:
                 break
+            low = lows[k]
             for words in wanted:
-                if tuple(t.low for t in toks[k : k + len(words)]) == words:
-                    obj = self._object(seg, k + len(words), limit, stop_at=self.preps - {"and"})
+                if words[0] == low and (len(words) == 1 or tuple(lows[k : k + len(words)]) == words):
+                    obj = self._object(seg, k + len(words), limit, stop_at=self.preps_but_and)
                     if obj.ents:
                         return obj.ents, obj.end
             k += 1
@@ -1211,6 +1404,20 @@ class _Grammar:
             seller = from_ents
         end = max(end, obj.end)
         stake = obj.pct
+        if obj.owner is not None and obj.owner.watched and not any(e.watched for e in subj):
+            # "Bain Capital buys 20% of Intel's IMS unit": told from the watched seller's side
+            return [
+                self._cand(
+                    seg,
+                    "divestiture",
+                    {"seller": [obj.owner], "target": [t], "buyer": subj},
+                    (i, j),
+                    end,
+                    amount=obj.amount,
+                    stake=stake,
+                )
+                for t in obj.ents
+            ]
         if obj.stake and not obj.majority and (stake is None or stake <= 50):
             out = [
                 self._cand(
@@ -1240,6 +1447,8 @@ class _Grammar:
             if toks[k].kind == "E" or toks[k].low == "for":
                 break
             k += 1
+        if k == j and k < limit and toks[k].kind == "E" and verb.lemma == "pay":
+            return self._paid_supplier(seg, i, j, limit, verb)
         if k >= limit or toks[k].low != "for" or (amount is None and verb.lemma == "pay"):
             return []
         subj = self._subject(seg, i, verb.tense)
@@ -1264,6 +1473,36 @@ class _Grammar:
         if obj.owner is not None:
             roles["seller"] = [obj.owner]
         return [self._cand(seg, "acquisition", roles, (i, j), obj.end, amount=amount or obj.amount, stake=obj.pct)]
+
+    def _paid_supplier(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        """ "pay Google about $1 billion a year for Gemini": money to a supplier for its goods or rights."""
+        toks = seg.toks
+        ent = toks[j].ent
+        if (
+            ent is None
+            or ent.possessive
+            or ent.name.lower() in self.no_party
+            or self._has_word(seg, 0, len(toks), self.set["exclusions"])
+        ):
+            return []  # "pay X $5 billion to settle": damages, not a deal
+        amount = next((toks[m] for m in range(j + 1, min(limit, j + 5)) if toks[m].kind == "$"), None)
+        if amount is None:
+            return []
+        # paid for something: "for Gemini", "to license its models", "in a drug pact"; not "in expenses"
+        end = -1
+        for m in range(amount.idx + 1, min(limit, amount.idx + 9)):
+            low = toks[m].low
+            if low in self.deal_nouns or low in self.partnership_nouns or low in ("contract", "pact"):
+                end = m + 1
+                break
+            if end < 0 and (low == "for" or (low == "to" and m + 1 < limit and toks[m + 1].kind == "w")):
+                end = m
+        if end < 0:
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        if not subj:
+            return []
+        return [self._cand(seg, "partnership", {"parties": _unique([*subj, ent])}, (i, j), end, amount=amount)]
 
     def _v_sell(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         agent = self._passive_agent(seg, j, limit, verb)
@@ -1310,8 +1549,18 @@ class _Grammar:
         if buyer:
             roles["buyer"] = buyer
         if any(t.name == s.name for t in target for s in subj):
-            return []
+            # "Texaco to sell Texaco Canada": a subsidiary under the parent's name is what is sold
+            target = roles["target"] = [self._subsidiary(seg, t) for t in target]
+            if any(t.name == s.name for t in target for s in subj):
+                return []
         return [self._cand(seg, "divestiture", roles, (i, j), max(end, end2), amount=obj.amount, stake=obj.pct)]
+
+    def _subsidiary(self, seg: _Seg, ent: _Ent) -> _Ent:
+        """A watched name followed by more name words ("TEXACO CANADA") read as the whole unit."""
+        surface = seg.text[ent.start : ent.end]
+        if not ent.watched or self._key(surface) in self.canonical or self._key(surface) == self._key(ent.name):
+            return ent
+        return _Ent(surface, False, ent.start, ent.end, ent.possessive)
 
     def _v_merge(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         subj = self._subject(seg, i, verb.tense)
@@ -1347,6 +1596,8 @@ class _Grammar:
                 k += 1
             if k < limit and toks[k].low in ("in", "into"):
                 obj = self._object(seg, k + 1, limit, exclude=subj)
+                if obj.product and not obj.stake:
+                    return []  # "invests $5 billion in Nvidia chips", "in UK AI infrastructure": spending
             else:
                 obj = _Obj(end=k)
             target, end = obj.ents, obj.end
@@ -1482,7 +1733,7 @@ class _Grammar:
                 etype: EventType = "acquisition" if pct is not None and pct > 50 else "investment"
                 first = "acquirer" if etype == "acquisition" else "investor"
                 return [self._cand(seg, etype, {first: subj, "target": obj.ents}, (i, j), end, stake=pct)]
-            if verb.lemma == "close" and not funding_word:
+            if verb.lemma in ("close", "complete") and not funding_word:
                 return []
             if amount is None and not funding_word:
                 return []
@@ -1497,6 +1748,14 @@ class _Grammar:
         if investors:
             roles["investors"] = _unique(investors)
         return [self._cand(seg, "funding", roles, (i, j), max(end, end2), amount=amount)]
+
+    def _owners_of(self, seg: _Seg, ents: Sequence[_Ent]) -> bool:
+        """ "X shareholders", "X's board": the people who own or run X, not X acting."""
+        toks = seg.toks
+        for k, tok in enumerate(toks):
+            if tok.ent is ents[-1]:
+                return k + 1 < len(toks) and toks[k + 1].low in self.company_people
+        return False
 
     def _people_subject(self, seg: _Seg, i: int) -> bool:
         """ "Slack shareholders will receive ...": people of the company act, not the company."""
@@ -1530,6 +1789,15 @@ class _Grammar:
 
     def _v_lead(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         toks = seg.toks
+        if verb.tense in ("past", "pp") and j < limit and toks[j].low == "by":
+            # "The round, led by Andreessen Horowitz, values ...": backers of a round named elsewhere
+            a, _ = self._clause(seg, i)
+            if not self._has_word(seg, max(a, i - 6), i, self.funding_nouns | {"series"}):
+                return []
+            backers, end = self._after(seg, j, limit, ("by",))
+            if not backers:
+                return []
+            return [self._cand(seg, "funding", {"investors": backers}, (i, j), end)]
         k = j
         amount = None
         found = False
@@ -1578,6 +1846,8 @@ class _Grammar:
             return []
         if verb.lemma == "partner" and j < len(toks) and toks[j].low in ("of", "in", "at", "'s"):
             return []
+        if verb.lemma == "partner" and not (j < limit and (toks[j].kind == "E" or toks[j].low in _PARTNER_NEXT)):
+            return []  # "Casetext, an early OpenAI partner,": the noun, not the verb
         if i > 0 and toks[i - 1].low in ("a", "the", "its", "their", "as", "key", "strategic"):
             return []
         subj = self._subject(seg, i, verb.tense)
@@ -1596,15 +1866,27 @@ class _Grammar:
             pass
         elif verb.tense in ("past", "pp") and self._passive_agent(seg, j, limit, verb):
             return []
+        if verb.lemma in _ADOPT_VERBS and not self._decided(seg, i, verb):
+            return []  # "Apple uses Samsung screens" tells of what is, "will use" of a choice made
         k = j
         while k < limit and toks[k].kind == "w" and toks[k].low in self.set["fillers"] and k - j < 3:
             k += 1
+        if k < limit and verb.lemma in ("license", "licence"):
+            ent = toks[k].ent
+            if ent is None or ent.name.lower() in self.no_party:
+                return self._licensed(seg, i, j, k, limit, verb)
         if k >= limit or toks[k].kind != "E":
             return []
         ent = toks[k].ent
         assert ent is not None
         if ent.possessive:
-            return []
+            # "will use Anthropic's models": the maker of what is taken on is the supplier
+            if verb.lemma not in _ADOPT_VERBS or (k + 1 < len(toks) and toks[k + 1].low in self.deal_nouns):
+                return []
+            subj = self._subject(seg, i, verb.tense)
+            if not subj:
+                return []
+            return [self._cand(seg, "partnership", {"parties": _unique([*subj, ent])}, (i, j), k + 1)]
         group, end = self._group_right(seg, k, limit)
         # "taps X as CEO": a person, not a supplier
         m = end
@@ -1633,6 +1915,40 @@ class _Grammar:
         if not subj:
             return []
         return [self._cand(seg, "partnership", {"parties": _unique([*subj, g])}, (i, j), end) for g in group]
+
+    def _decided(self, seg: _Seg, i: int, verb: _Verb) -> bool:
+        """ "will use", "to adopt", "begins using": a new choice rather than a habit."""
+        prev = seg.toks[i - 1].low if i > 0 else ""
+        return self._tense(seg, i, verb) == "future" or prev in ("begins", "begin", "starts", "start", "agrees")
+
+    def _licensed(self, seg: _Seg, i: int, j: int, k: int, limit: int, verb: _Verb) -> list[_Cand]:
+        """ "licenses its chip designs to Apple"; "hires Adept's founders and licenses its technology"."""
+        subj = self._subject(seg, i, verb.tense)
+        if not subj:
+            return []
+        other, end = self._after(seg, k, limit, ("to", "from"))
+        if not other and seg.toks[j].low in ("its", "their"):
+            ref = self._recent_other(seg, i, subj)
+            other, end = ([ref], k + 1) if ref is not None and ref.name.lower() not in self.no_party else ([], k)
+        if not other:
+            return []
+        return [self._cand(seg, "partnership", {"parties": _unique(subj + other)}, (i, j), max(end, j))]
+
+    def _v_supply(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        """ "Google Cloud to supply TPUs to SSI", "supplies Apple with modems": a supplier and its customer."""
+        toks = seg.toks
+        if verb.tense in ("past", "pp") and self._passive_agent(seg, j, limit, verb):
+            return []
+        ent = toks[j].ent if j < limit else None
+        if ent is not None and j + 1 < limit and toks[j + 1].low == "with":
+            customer, end = [ent], j + 1
+        else:
+            customer, end = self._after(seg, j, min(limit, j + 8), ("to", "for"))
+        customer = [e for e in customer if e.name.lower() not in self.no_party]
+        subj = self._subject(seg, i, verb.tense)
+        if not customer or not subj:
+            return []
+        return [self._cand(seg, "partnership", {"parties": _unique(subj + customer)}, (i, j), end)]
 
     def _v_award(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         toks = seg.toks
@@ -1720,6 +2036,12 @@ class _Grammar:
         if end < len(toks) and (toks[end].low in self.deal_nouns or toks[end].low in self.funding_nouns):
             return []
         if ent.possessive:
+            # "cuts off Windsurf's access to Claude", "revokes OpenAI's licence": what the other had from it
+            m = k + 1
+            while m < min(limit, k + 4) and toks[m].kind == "w" and toks[m].low not in self.set["access_nouns"]:
+                m += 1
+            if m < limit and toks[m].low in self.set["access_nouns"]:
+                return [self._cand(seg, "partnership_end", {"parties": _unique([*subj, ent])}, (i, j), m + 1)]
             return []
         if verb.lemma == "abandon" and self._deal_talk(seg):
             return []
@@ -1817,7 +2139,11 @@ class _Grammar:
         if (
             noun >= 0
             and toks[noun].low in ("deal", "deals")
-            and (self._deal_talk(seg, strict=True) or (noun + 1 < len(toks) and toks[noun + 1].low == "for"))
+            and (
+                self._deal_talk(seg, strict=True)
+                or (noun + 1 < len(toks) and toks[noun + 1].low == "for")
+                or self._deal_to_own(seg, noun + 1)
+            )
         ):
             return []
         parties = [t.ent for t in toks if t.ent is not None and t.ent.name.lower() not in self.no_party]
@@ -1831,6 +2157,15 @@ class _Grammar:
             c.span = (min(c.span[0], noun), c.span[1])
             c.covers = noun
         return [c]
+
+    def _deal_to_own(self, seg: _Seg, k: int) -> bool:
+        """ "deal to buy Windsurf": a deal that changes ownership, which its own verb reports."""
+        if k + 1 >= len(seg.toks) or seg.toks[k].low != "to":
+            return False
+        return any(
+            i == k + 1 and isinstance(p, _Verb) and p.frame in ("buy", "sell", "merge", "invest", "pay", "put")
+            for i, _, p in seg.hits
+        )
 
     def _v_switch(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         subj = self._subject(seg, i, verb.tense)
@@ -1891,7 +2226,22 @@ class _Grammar:
                 self._cand(seg, "partnership_end", {"parties": _unique([*subj, old])}, (i, j), end),
                 self._cand(seg, "partnership", {"parties": _unique(subj + new)}, (i, j), end),
             ]
+        own = self._in_house(seg, k, limit)
+        if own:
+            # "replace Broadcom chips with its own design": the supplier is dropped for work done at home
+            return [self._cand(seg, "partnership_end", {"parties": _unique([*subj, old])}, (i, j), own)]
         return []
+
+    def _in_house(self, seg: _Seg, k: int, limit: int) -> int:
+        """Where "with its own ...", "with in-house ..." ends within a few words after k; 0 when absent."""
+        lows = seg.lows
+        for m in range(k, min(limit - 1, k + 5)):
+            if lows[m] == "with" and (
+                lows[m + 1] in ("in-house", "homegrown", "home-grown", "own")
+                or (lows[m + 1] in ("its", "their") and m + 2 < limit and lows[m + 2] == "own")
+            ):
+                return min(limit, m + 4)
+        return 0
 
     def _v_abandon(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         toks = seg.toks
@@ -2107,12 +2457,26 @@ class _Grammar:
                 agent, end = self._after(seg, m, b, (word,))
             elif word in ("with", "between", "among"):
                 partner, end = self._after(seg, m, b, (word,))
+                group_end = self._refers_to_group(seg, m + 1, b) if not partner and seg.context else 0
+                if group_end:
+                    partner, end = self._context_group(seg), group_end  # "a partnership between the two companies"
             elif word == "to" and kind in ("divestiture", "partnership"):
                 buyer, end = self._after(seg, m, b, ("to",))
             elif word == "to" and kind == "acquisition":
                 post_of, end = self._after(seg, m, b, ("to",))  # "takeover approach to Intel"
         if kind == "deal" and m < b and toks[m].low == "to":
             return []
+        if kind == "deal" and j + 1 < b and toks[j].low == "to" and toks[j + 1].low in self.set["supply_verbs"]:
+            # "signs deal to supply Anthropic with TPUs": a supply deal with the one supplied
+            partner, end = self._served(seg, j + 2, b)
+            if not partner:
+                return []
+        if kind == "deal" and not (pre or post_of or partner or poss or agent):
+            # "Samsung to make Tesla's next AI chips under $16.5 billion deal"
+            for v in range(min(left_edge, i - 1), a - 1, -1):
+                if toks[v].low in self.set["supply_verbs"]:
+                    partner, _ = self._served(seg, v + 1, i)
+                    break
         # a second phrase: "sale of Asda to Sainsbury's", "offer for X from Y"
         if end < b:
             if not agent:
@@ -2129,6 +2493,10 @@ class _Grammar:
         strong = not (kind == "deal" and etype == "partnership")
         out: list[_Cand] = []
         if etype in ("merger", "partnership"):
+            if len(subj) >= 2 and pre and not (poss or post_of or partner) and toks[i].low in self.venture_words:
+                pre = []  # "OpenAI, Oracle and SoftBank unveil Stargate venture": the venture's own name
+            if len(subj) >= 2 and post_of and not (pre or poss or partner) and j < b and toks[j].low != "of":
+                post_of = []  # "SHELL AND IBM FORM JOINT VENTURE FOR CARBON ACCOUNTING": its purpose
             parties = _unique(([poss] if poss else []) + pre + post_of + partner + agent + buyer)
             if len(parties) < 2:
                 parties = _unique(subj + parties)
@@ -2147,6 +2515,9 @@ class _Grammar:
             target: list[_Ent] = post_of or pre
             if len(pre) == 2 and not post_of and poss is None and not agent:
                 actor, target = pre[:1], pre[1:]
+            elif pre and subj and not post_of and poss is None and not agent and self._owners_of(seg, subj):
+                # "Core Scientific shareholders vote down CoreWeave takeover": the owners judge a bid for them
+                actor, target = pre, subj
             elif poss is not None:
                 actor = [poss]
                 if verb_before in ("joins", "join", "joined") and subj:
@@ -2204,6 +2575,21 @@ class _Grammar:
                 roles["investors"] = _unique(investors)
             out.append(self._cand(seg, etype, roles, (i, j), end, amount=amount))
         return out
+
+    def _served(self, seg: _Seg, k: int, limit: int) -> tuple[list[_Ent], int]:
+        """Whom a supply verb at k-1 serves: "supply Anthropic", "make Tesla's chips", "build chips for OpenAI"."""
+        toks = seg.toks
+        m = k
+        while m < limit and m - k < 8:
+            ent = toks[m].ent
+            if ent is not None and ent.name.lower() not in self.no_party:
+                if m == k or ent.possessive or toks[m - 1].low in ("for", "to"):
+                    return [ent], m + 1
+                break
+            if toks[m].low in self.preps and toks[m].low not in ("for", "to"):
+                break
+            m += 1
+        return [], k
 
     def _clause_says(self, seg: _Seg, i: int, status: str) -> bool:
         a, b = self._clause(seg, i)
@@ -2291,6 +2677,8 @@ class _Grammar:
         if any(toks[k].low in self._FORMING for k in range(a, min(b, j + 3))):
             return False
         after = toks[j].low if j < len(toks) else ""
+        if i > 0 and toks[i - 1].low in ("their", "its", "his", "her"):
+            return True  # "face questions over their partnership": one they already have
         return after in ("is", "was", "remains", "has", "have", "had", "will", "could", "would", "may")
 
     def _noun_type(
@@ -2360,9 +2748,11 @@ class _Grammar:
             (watched if ent.watched else other).append(ent)
         return (watched or other)[:2]
 
-    def _has_word(self, seg: _Seg, a: int, b: int, words: Iterable[str]) -> bool:
-        wanted = set(words)
-        return any(seg.toks[k].low in wanted for k in range(a, min(b, len(seg.toks))))
+    @staticmethod
+    def _has_word(seg: _Seg, a: int, b: int, words: Iterable[str]) -> bool:
+        wanted = words if isinstance(words, set | frozenset) else frozenset(words)
+        lows = seg.lows if len(seg.lows) == len(seg.toks) else [t.low for t in seg.toks]
+        return not wanted.isdisjoint(lows[max(a, 0) : b])
 
     # -- amounts --
 
@@ -2421,6 +2811,7 @@ class _Grammar:
         toks = seg.toks
         funding = c.type == "funding"
         a, b = self._clause(seg, c.trigger[0])
+        b = self._next_clause(seg, max(c.span[1], c.trigger[1]), b)
         lo = max(a, min(c.span[0], c.trigger[0]) - 3)
         hi = min(b, max(c.span[1], c.trigger[1]) + 4)
         for k in range(lo, hi):
@@ -2438,6 +2829,16 @@ class _Grammar:
                 if m < b and toks[m].kind == "$" and free(toks[m], c) and not self._not_value(seg, m, funding):
                     return toks[m]
         return None
+
+    def _next_clause(self, seg: _Seg, start: int, limit: int) -> int:
+        """Where "as it commits $30 billion ...", "while X ..." opens another clause: its figures are its own."""
+        toks = seg.toks
+        for k in range(start, min(limit, len(toks) - 1)):
+            if toks[k].low in _CLAUSE_OPENERS:
+                nxt = toks[k + 1]
+                if nxt.kind == "E" or nxt.low in _PRONOUNS or nxt.low in ("the", "a", "an", "its", "their"):
+                    return k
+        return limit
 
     def _summary_amount(self, c: _Cand, summary: Sequence[_Seg], free: Callable[[_Tok, _Cand], bool]) -> _Tok | None:
         """ "The $27.7 billion deal closed ...": a summary figure named as the deal's value."""
@@ -2517,16 +2918,20 @@ class _Grammar:
         cands = self._dedupe(title)
         if cands:
             for c in self._dedupe(summary):
-                twin = next((t for t in cands if self._related(c, t)), None)
+                # the title event it retells: the one sharing most names ("AWS will use Intel's ..." is Intel-Amazon)
+                related = [t for t in cands if self._related(c, t)]
+                names = {e.name for e in c.ents()}
+                twin = max(related, key=lambda t: len(names & {e.name for e in t.ents()}), default=None)
                 if twin is not None:
                     self._merge(twin, c)
                 elif self._summary_worthy(c, cands):
                     cands.append(c)
         else:
             cands = self._dedupe(summary)
-        cands = [c for c in cands if c.watched()]
-        strong_names = {e.name for c in cands if c.strong for e in c.ents() if e.watched}
-        cands = [c for c in cands if c.strong or not ({e.name for e in c.ents() if e.watched} & strong_names)]
+        if not self.open_world:
+            cands = [c for c in cands if c.watched()]
+        strong_names = {e.name for c in cands if c.strong for e in c.ents() if self._counts(e)}
+        cands = [c for c in cands if c.strong or not ({e.name for e in c.ents() if self._counts(e)} & strong_names)]
         for c in cands:
             if c.type == "funding" and "investors" not in c.roles:
                 for x in extra_investors:
@@ -2536,21 +2941,23 @@ class _Grammar:
         self._assign_amounts(cands, segs[1:])
         return cands
 
-    @staticmethod
-    def _related(x: _Cand, y: _Cand) -> bool:
-        """A summary event that retells a title event: same type, a watched party in common."""
+    def _counts(self, ent: _Ent) -> bool:
+        """Whether a party is one the reader asked about: a watched one, or any in the open world."""
+        return ent.watched or self.open_world
+
+    def _related(self, x: _Cand, y: _Cand) -> bool:
+        """A summary event that retells a title event: same type, a party asked about in common."""
         if x.type != y.type:
             return False
-        return bool({e.name for e in x.ents() if e.watched} & {e.name for e in y.ents() if e.watched})
+        return bool({e.name for e in x.ents() if self._counts(e)} & {e.name for e in y.ents() if self._counts(e)})
 
-    @staticmethod
-    def _merge(into: _Cand, other: _Cand) -> None:
+    def _merge(self, into: _Cand, other: _Cand) -> None:
         for role, names in other.roles.items():
             if role not in into.roles:
                 into.roles[role] = names
             elif role == "parties":
                 have = {e.name for e in into.roles[role]}
-                into.roles[role] = into.roles[role] + [e for e in names if e.watched and e.name not in have]
+                into.roles[role] = into.roles[role] + [e for e in names if self._counts(e) and e.name not in have]
         if into.stake is None:
             into.stake = other.stake
         if into.amount is None and other.amount is not None:
@@ -2625,6 +3032,12 @@ class _Grammar:
     def _same(self, x: _Cand, y: _Cand) -> bool:
         if x.type != y.type:
             return False
+        if x.type in ("acquisition", "divestiture") and x.trigger == y.trigger and x.seg is y.seg:
+            # "buy StreamSets and webMethods from Software AG": one verb, two things bought
+            xt = {e.name for e in x.roles.get("target", [])}
+            yt = {e.name for e in y.roles.get("target", [])}
+            if xt and yt and not xt & yt:
+                return False
         xs = {e.name for e in x.ents()}
         ys = {e.name for e in y.ents()}
         return bool(xs & ys) and (xs <= ys or ys <= xs or len(xs & ys) >= 2 or x.type == "funding")
@@ -2669,15 +3082,24 @@ class _Grammar:
         toks = c.seg.toks
         b = min(max(b, c.trigger[1]), len(toks))
         evidence = c.seg.text[toks[a].start : toks[b - 1].end] if toks and a < b else ""
+        etype, status = c.type, self._status(c)
+        if etype == "partnership" and status == "terminated" and not self._talks_only(c):
+            # "GM and Honda scrap plan to co-develop EVs": a partnership called off has ended
+            etype, status, money = "partnership_end", "completed", None
         return DealEvent(
-            type=c.type,
-            status=self._status(c),
+            type=etype,
+            status=status,
             parties=parties,
             amount_usd=money.value if money is not None and money.currency == "USD" else None,
             stake_pct=stake,
             amount=money,
             evidence=evidence,
         )
+
+    def _talks_only(self, c: _Cand) -> bool:
+        """ "no longer in talks with Apple": talks that ended, no partnership that did."""
+        a, b = self._clause(c.seg, c.trigger[0])
+        return self._has_word(c.seg, a, b, ("talks", "negotiations", "discussions", "negotiating"))
 
     def _stake_in_seg(self, c: _Cand) -> float | None:
         toks = c.seg.toks
@@ -2689,6 +3111,10 @@ class _Grammar:
                     continue
                 return tok.pct
         return None
+
+
+def _never(_text: str) -> re.Match[str] | None:
+    return None
 
 
 def _unique(ents: Iterable[_Ent]) -> list[_Ent]:
@@ -2710,14 +3136,20 @@ def _unique_names(ents: Iterable[_Ent]) -> list[str]:
 
 
 def build_classifier(
-    companies: Sequence[Company] = (), extra_lexicon: Mapping[str, Any] | None = None, *, strict: bool = False
+    companies: Sequence[Company] = (),
+    extra_lexicon: Mapping[str, Any] | None = None,
+    *,
+    strict: bool = False,
+    open_world: bool = False,
 ) -> Classifier:
     """A classifier with the packaged lexicon (plus `extra_lexicon`), compiled once.
 
-    `companies` lets a mention carrying an alias be reported under its canonical name. An article
-    the rules trip over yields no events, unless `strict` (for tests) lets the error through.
+    `companies` lets a mention carrying an alias be reported under its canonical name. With
+    `open_world` it reports deals among any organisations the text names, watched or not (no
+    mentions needed), as for `dealwatch classify` without a watchlist or a subscription to `any`.
+    An article the rules trip over yields no events, unless `strict` (for tests) lets the error through.
     """
-    grammar = _Grammar(read_lexicon(extra_lexicon), companies, strict)
+    grammar = _Grammar(read_lexicon(extra_lexicon), companies, strict, open_world)
     return grammar.classify
 
 

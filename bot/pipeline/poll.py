@@ -12,7 +12,8 @@ from typing import Protocol
 
 from bot.model import Article, FetchResult, SourceState
 from bot.pipeline.dedup import dedup
-from bot.pipeline.route import route
+from bot.pipeline.extract import OpenWatchlist
+from bot.pipeline.route import ANY_COMPANY, route
 from bot.ports import Clock, EventWrite, ExtractorFor, PollRecord, Store
 from bot.sources import ParseError, parse
 
@@ -109,8 +110,11 @@ class Poller:
 
     async def _process(self, source: SourceState, articles: list[Article], now: datetime, report: PollReport) -> None:
         companies = await self._store.list_companies()
-        extract = self._extractor_for(companies, source)
         subscriptions = await self._store.list_subscriptions()
+        # a subscription to `any` company needs deals among unwatched organisations read too
+        any_company = any(ANY_COMPANY in {c.casefold() for c in s.companies} for s in subscriptions)
+        wanted = OpenWatchlist(companies) if any_company else companies
+        extract = self._extractor_for(wanted, source)
         watched = {c.name.casefold() for c in companies}
         recent = await self._store.recent_events(now - self._settings.dedup_window)
         for article in articles:

@@ -145,3 +145,27 @@ def test_arbitrary_text_never_crashes(title: str, summary: str) -> None:
     for m in matcher.match(title, summary):
         text = title if m.field == "title" else summary
         assert 0 <= m.start <= m.end <= len(text)
+
+
+def test_watchlist_flags_change_matching_as_documented() -> None:
+    """config.example.yaml's watchlist comment: what `case_sensitive` and `context_required` do."""
+    phrase = "How thinking machines could change office work"
+    default = Matcher([Company("Thinking Machines Lab", ("Thinking Machines",))])
+    strict = Matcher([Company("Thinking Machines Lab", ("Thinking Machines",), case_sensitive=True)])
+    assert [m.company for m in default.match(phrase, "")] == ["Thinking Machines Lab"]  # an ordinary name: any case
+    assert strict.match(phrase, "") == []  # case_sensitive: only as written
+    assert strict.match("Thinking Machines Lab raises $2 billion", "")
+    assert strict.match("THINKING MACHINES LAB RAISES 2 BLN DLRS", "")  # where capitals say nothing, any case
+
+    # a name on the lexicon's list of common words is case-sensitive and needs context where capitals say nothing
+    figure = Matcher([Company("Figure AI", ("Figure",))])
+    assert figure.match("Figure skating gold for Japan", "") == []
+    assert [m.company for m in figure.match("Figure raises $1 billion at $39 billion valuation", "")] == ["Figure AI"]
+    assert figure.match("the figure was higher than expected", "") == []
+
+    # context_required: true asks company context of any name; false trusts every match of an ambiguous one
+    harvey = Matcher([Company("Harvey", context_required=True)])
+    assert harvey.match("Harvey sings at the opera tonight", "") == []
+    assert harvey.match("Harvey raises $300 million", "")
+    trusting = Matcher([Company("Figure AI", ("Figure",), context_required=False)])
+    assert [m.company for m in trusting.match("Figure skating gold for Japan", "")] == ["Figure AI"]
