@@ -23,6 +23,7 @@ from bot.pipeline.plan import plan_sources
 from bot.sources.sec_tickers import TICKERS_URL
 from tests.conftest import DATA
 from tests.fakes import FakeClock
+from tests.loopback import edgar_8k_feed, serve_app
 
 START = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 TICKER_FILE = DATA / "sources" / "sec_tickers" / "company_tickers.json"
@@ -31,30 +32,9 @@ ACME_CIK = "0001900001"
 
 def acme_feed(filed: datetime) -> bytes:
     """The company Atom feed of Acme Robotics (CIK 1900001): one 8-K with Item 1.02."""
-    accession = "0001900001-26-000011"
-    index = f"https://www.sec.gov/Archives/edgar/data/1900001/000190000126000011/{accession}-index.htm"
-    return f"""<?xml version="1.0" encoding="ISO-8859-1" ?>
-<feed xmlns="http://www.w3.org/2005/Atom">
-  <company-info><cik>{ACME_CIK}</cik><conformed-name>ACME ROBOTICS INC</conformed-name></company-info>
-  <entry>
-    <category label="form type" scheme="https://www.sec.gov/" term="8-K" />
-    <content type="text/xml">
-      <accession-number>{accession}</accession-number>
-      <filing-date>{filed:%Y-%m-%d}</filing-date>
-      <filing-href>{index}</filing-href>
-      <filing-type>8-K</filing-type>
-      <form-name>Current report</form-name>
-      <items-desc>items 1.02 and 9.01</items-desc>
-    </content>
-    <id>urn:tag:sec.gov,2008:accession-number={accession}</id>
-    <link href="{index}" rel="alternate" type="text/html" />
-    <summary type="html"> &lt;b&gt;Filed:&lt;/b&gt; {filed:%Y-%m-%d} &lt;b&gt;AccNo:&lt;/b&gt; {accession}
-      &lt;br&gt;Item 1.02: Termination of a Material Definitive Agreement</summary>
-    <title>8-K  - Current report</title>
-    <updated>{filed:%Y-%m-%dT%H:%M:%S}+00:00</updated>
-  </entry>
-</feed>
-""".encode("iso-8859-1")
+    return edgar_8k_feed(
+        cik=ACME_CIK, company="ACME ROBOTICS INC", accession="0001900001-26-000011", filed=filed, items=("1.02", "9.01")
+    )
 
 
 class FakeSec:
@@ -93,13 +73,8 @@ class FakeSec:
 @pytest.fixture
 async def sec() -> AsyncIterator[tuple[FakeSec, str]]:
     fake = FakeSec()
-    runner = web.AppRunner(fake.app())
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield fake, f"http://127.0.0.1:{port}"
-    await runner.cleanup()
+    async with serve_app(fake.app()) as base:
+        yield fake, base
 
 
 def config_text(tmp_path: Path, base: str, watchlist: str) -> str:

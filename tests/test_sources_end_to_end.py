@@ -20,6 +20,7 @@ from aiohttp import web
 from bot.app import App
 from bot.config import load_config_text
 from bot.model import Company
+from tests.loopback import edgar_8k_feed, serve_app
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 HOUR = timedelta(hours=1)
@@ -85,34 +86,14 @@ def hackernews(query: str) -> dict[str, Any]:
     return {"hits": hits, "nbHits": len(hits), "page": 0, "nbPages": 1, "hitsPerPage": 50, "query": query}
 
 
-def edgar_company_feed() -> str:
-    filed = (NOW - HOUR).astimezone(UTC)
-    return f"""<?xml version="1.0" encoding="ISO-8859-1" ?>
-<feed xmlns="http://www.w3.org/2005/Atom">
-  <company-info>
-    <cik>0001900001</cik>
-    <conformed-name>ACME ROBOTICS INC</conformed-name>
-  </company-info>
-  <entry>
-    <category label="form type" scheme="https://www.sec.gov/" term="8-K" />
-    <content type="text/xml">
-      <accession-number>0001900001-26-000007</accession-number>
-      <filing-date>{filed:%Y-%m-%d}</filing-date>
-      <filing-href>https://www.sec.gov/Archives/edgar/data/1900001/000190000126000007/0001900001-26-000007-index.htm</filing-href>
-      <filing-type>8-K</filing-type>
-      <form-name>Current report</form-name>
-      <items-desc>items 1.02 and 9.01</items-desc>
-    </content>
-    <id>urn:tag:sec.gov,2008:accession-number=0001900001-26-000007</id>
-    <link href="https://www.sec.gov/Archives/edgar/data/1900001/000190000126000007/0001900001-26-000007-index.htm"
-          rel="alternate" type="text/html" />
-    <summary type="html"> &lt;b&gt;Filed:&lt;/b&gt; {filed:%Y-%m-%d} &lt;b&gt;AccNo:&lt;/b&gt; 0001900001-26-000007
-      &lt;br&gt;Item 1.02: Termination of a Material Definitive Agreement</summary>
-    <title>8-K  - Current report</title>
-    <updated>{filed:%Y-%m-%dT%H:%M:%S}+00:00</updated>
-  </entry>
-</feed>
-"""
+def edgar_company_feed() -> bytes:
+    return edgar_8k_feed(
+        cik="0001900001",
+        company="ACME ROBOTICS INC",
+        accession="0001900001-26-000007",
+        filed=NOW - HOUR,
+        items=("1.02", "9.01"),
+    )
 
 
 class FakeServices:
@@ -143,21 +124,14 @@ class FakeServices:
 
     async def edgar(self, request: web.Request) -> web.Response:
         self._seen(request)
-        return web.Response(
-            body=edgar_company_feed().encode("iso-8859-1"), content_type="application/atom+xml", charset="ISO-8859-1"
-        )
+        return web.Response(body=edgar_company_feed(), content_type="application/atom+xml", charset="ISO-8859-1")
 
 
 @pytest.fixture
 async def services() -> AsyncIterator[tuple[FakeServices, str]]:
     fake = FakeServices()
-    runner = web.AppRunner(fake.app())
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield fake, f"http://127.0.0.1:{port}"
-    await runner.cleanup()
+    async with serve_app(fake.app()) as base:
+        yield fake, base
 
 
 def config_text(tmp_path: Path, base: str) -> str:

@@ -18,6 +18,7 @@ from bot.pipeline.poll import Poller, is_alertable
 from bot.store import SqlStore, open_store
 from tests.fakes import FakeClock
 from tests.feedserver import Feed, Item, serve_feed
+from tests.loopback import serve_app
 
 
 @pytest.fixture
@@ -86,17 +87,10 @@ async def test_parse_error_is_a_source_error(store: SqlStore, tmp_path: Path) ->
 
     app = web.Application()
     app.router.add_get("/", html)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        state = await store.upsert_source(SourceSpec("rss", f"http://127.0.0.1:{port}/", 600), clock.now())
+    async with serve_app(app) as base:
+        state = await store.upsert_source(SourceSpec("rss", f"{base}/", 600), clock.now())
         async with Fetcher(FetchConfig(allow_private_networks=True)) as fetcher:
             report = await Poller(store, fetcher, extractor_factory(), clock).poll(state)
-    finally:
-        await runner.cleanup()
     assert report.error is not None and report.error.startswith("cannot parse:")
     (after,) = await store.list_sources()
     assert after.error_count == 1 and after.last_error == report.error
