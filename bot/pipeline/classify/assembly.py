@@ -1,0 +1,215 @@
+"""classify: title and summary candidates merged, checked and turned into deal events."""
+
+from __future__ import annotations
+
+from bot.model import ROLES, DealEvent
+from bot.pipeline.classify.candidates import _Cand, _unique, _unique_names
+from bot.pipeline.classify.status import _StatusCues
+from bot.pipeline.classify.tokens import _Ent, _Seg
+
+
+class _Assembly(_StatusCues):
+    """Final selection: merge, split and dedupe candidates, assign amounts, build events."""
+
+    def _combine(self, title: list[_Cand], summary: list[_Cand], segs: list[_Seg]) -> list[_Cand]:
+        self._borrow_parties(title)
+        self._borrow_parties(summary)
+        title = [c for c in title if self._valid(c)]
+        extra_investors = [c for c in summary if c.type == "funding" and "target" not in c.roles]
+        summary = [c for c in summary if self._valid(c)]
+        cands = self._dedupe(title)
+        if cands:
+            for c in self._dedupe(summary):
+                # the title event it retells: the one sharing most names ("AWS will use Intel's ..." is Intel-Amazon)
+                related = [t for t in cands if self._related(c, t)]
+                names = {e.name for e in c.ents()}
+                twin = max(related, key=lambda t: len(names & {e.name for e in t.ents()}), default=None)
+                if twin is not None:
+                    self._merge(twin, c)
+                elif self._summary_worthy(c, cands):
+                    cands.append(c)
+        else:
+            cands = self._dedupe(summary)
+        if not self.open_world:
+            cands = [c for c in cands if c.watched()]
+        strong_names = {e.name for c in cands if c.strong for e in c.ents() if self._counts(e)}
+        cands = [c for c in cands if c.strong or not ({e.name for e in c.ents() if self._counts(e)} & strong_names)]
+        for c in cands:
+            if c.type == "funding" and "investors" not in c.roles:
+                for x in extra_investors:
+                    c.roles["investors"] = x.roles.get("investors", [])
+                    break
+        cands = self._split(cands)
+        self._assign_amounts(cands, segs[1:])
+        return cands
+
+    def _counts(self, ent: _Ent) -> bool:
+        """Whether a party is one the reader asked about: a watched one, or any in the open world."""
+        return ent.watched or self.open_world
+
+    def _related(self, x: _Cand, y: _Cand) -> bool:
+        """A summary event that retells a title event: same type, a party asked about in common."""
+        if x.type != y.type:
+            return False
+        return bool({e.name for e in x.ents() if self._counts(e)} & {e.name for e in y.ents() if self._counts(e)})
+
+    def _merge(self, into: _Cand, other: _Cand) -> None:
+        for role, names in other.roles.items():
+            if role not in into.roles:
+                into.roles[role] = names
+            elif role == "parties":
+                have = {e.name for e in into.roles[role]}
+                into.roles[role] = into.roles[role] + [e for e in names if self._counts(e) and e.name not in have]
+        if into.stake is None:
+            into.stake = other.stake
+        if into.amount is None and other.amount is not None:
+            into.amount = other.amount
+
+    @staticmethod
+    def _split(cands: list[_Cand]) -> list[_Cand]:
+        """Several investors taking stakes are several investments; several bidders, several bids."""
+        out: list[_Cand] = []
+        for c in cands:
+            investors = c.roles.get("investor", [])
+            if c.type == "investment" and len(investors) > 1:
+                for inv in investors:
+                    roles = dict(c.roles)
+                    roles["investor"] = [inv]
+                    out.append(
+                        _Cand(
+                            c.type,
+                            roles,
+                            c.seg,
+                            c.trigger,
+                            c.span,
+                            c.tense,
+                            c.frame,
+                            c.amount,
+                            c.stake,
+                            c.strong,
+                            c.status_hint,
+                        )
+                    )
+            else:
+                out.append(c)
+        return out
+
+    def _summary_worthy(self, c: _Cand, title: list[_Cand]) -> bool:
+        names = {e.name for t in title for e in t.ents()}
+        return any(e.name in names for e in c.ents()) and c.type != "funding"
+
+    def _valid(self, c: _Cand) -> bool:
+        negated = c.type != "partnership_end" and self._clause_says(c.seg, c.trigger[0], "negated")
+        if negated or self._clause_says(c.seg, c.trigger[0], "background"):
+            return False
+        roles = c.roles
+        for role, names in list(roles.items()):
+            names = [e for e in names if e.name.lower() not in self.no_party and e.name.strip()]
+            if names:
+                roles[role] = _unique(names)
+            else:
+                del roles[role]
+        need = {
+            "acquisition": ("acquirer", "target"),
+            "investment": ("investor", "target"),
+            "funding": ("target",),
+            "divestiture": ("seller", "target"),
+        }.get(c.type, ("parties",))
+        if any(r not in roles for r in need):
+            return False
+        if c.type in ("merger", "partnership", "partnership_end") and len(roles["parties"]) < 2:
+            return c.type == "merger" and roles["parties"][0].watched
+        for first, second in (
+            ("acquirer", "target"),
+            ("investor", "target"),
+            ("seller", "target"),
+            ("target", "investors"),
+            ("seller", "buyer"),
+            ("acquirer", "seller"),
+        ):
+            if first in roles and second in roles and {e.name for e in roles[first]} & {e.name for e in roles[second]}:
+                return False
+        return True
+
+    def _same(self, x: _Cand, y: _Cand) -> bool:
+        if x.type != y.type:
+            return False
+        if x.type in ("acquisition", "divestiture") and x.trigger == y.trigger and x.seg is y.seg:
+            # "buy StreamSets and webMethods from Software AG": one verb, two things bought
+            xt = {e.name for e in x.roles.get("target", [])}
+            yt = {e.name for e in y.roles.get("target", [])}
+            if xt and yt and not xt & yt:
+                return False
+        xs = {e.name for e in x.ents()}
+        ys = {e.name for e in y.ents()}
+        return bool(xs & ys) and (xs <= ys or ys <= xs or len(xs & ys) >= 2 or x.type == "funding")
+
+    def _dedupe(self, cands: list[_Cand]) -> list[_Cand]:
+        out: list[_Cand] = []
+        for c in cands:
+            twin = next((o for o in out if self._same(c, o)), None)
+            if twin is None:
+                out.append(c)
+                continue
+            if len(c.ents()) > len(twin.ents()) and c.strong >= twin.strong:
+                c.amount = c.amount or twin.amount
+                c.stake = c.stake if c.stake is not None else twin.stake
+                out[out.index(twin)] = c
+            else:
+                twin.amount = twin.amount or c.amount
+                twin.stake = twin.stake if twin.stake is not None else c.stake
+                for role, names in c.roles.items():
+                    if role not in twin.roles:
+                        twin.roles[role] = names
+        return out
+
+    def _borrow_parties(self, cands: list[_Cand]) -> None:
+        """ "X to invest in Y, team up on cars": a one-sided partnership takes the other side from its twin."""
+        for c in cands:
+            if c.type in ("partnership", "partnership_end") and len(c.roles.get("parties", [])) < 2:
+                for o in cands:
+                    if o is not c and o.seg is c.seg and o.type not in ("partnership", "partnership_end"):
+                        names = {e.name for e in c.roles.get("parties", [])}
+                        extra = [e for e in o.ents() if e.name not in names]
+                        c.roles["parties"] = _unique(c.roles.get("parties", []) + extra)
+                        break
+
+    def _event(self, c: _Cand) -> DealEvent:
+        money = c.amount.money if c.amount is not None else None
+        stake = c.stake
+        if stake is None and c.type in ("investment", "acquisition", "divestiture"):
+            stake = self._stake_in_seg(c)
+        parties = {role: tuple(_unique_names(c.roles.get(role, []))) for role in ROLES[c.type] if c.roles.get(role)}
+        a, b = c.span
+        toks = c.seg.toks
+        b = min(max(b, c.trigger[1]), len(toks))
+        evidence = c.seg.text[toks[a].start : toks[b - 1].end] if toks and a < b else ""
+        etype, status = c.type, self._status(c)
+        if etype == "partnership" and status == "terminated" and not self._talks_only(c):
+            # "GM and Honda scrap plan to co-develop EVs": a partnership called off has ended
+            etype, status, money = "partnership_end", "completed", None
+        return DealEvent(
+            type=etype,
+            status=status,
+            parties=parties,
+            amount_usd=money.value if money is not None and money.currency == "USD" else None,
+            stake_pct=stake,
+            amount=money,
+            evidence=evidence,
+        )
+
+    def _talks_only(self, c: _Cand) -> bool:
+        """ "no longer in talks with Apple": talks that ended, no partnership that did."""
+        a, b = self._clause(c.seg, c.trigger[0])
+        return self._has_word(c.seg, a, b, ("talks", "negotiations", "discussions", "negotiating"))
+
+    def _stake_in_seg(self, c: _Cand) -> float | None:
+        toks = c.seg.toks
+        a, b = self._clause(c.seg, c.trigger[0])
+        for k in range(0, len(toks)):
+            tok = toks[k]
+            if tok.kind == "%" and k + 1 < len(toks) and toks[k + 1].low in ("stake", "holding", "interest", "of"):
+                if toks[k + 1].low == "of" and not (a <= k < b):
+                    continue
+                return tok.pct
+        return None

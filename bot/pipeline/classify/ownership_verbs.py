@@ -1,0 +1,495 @@
+"""classify: verb frames for buying, selling, merging, investing and raising money."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.model import EventType
+from bot.pipeline.classify.candidates import _Cand, _Obj, _unique
+from bot.pipeline.classify.event_amounts import _EventAmounts
+from bot.pipeline.classify.lexicon_index import _Verb
+from bot.pipeline.classify.tokens import _Ent, _Seg, _Tok
+
+
+class _OwnershipVerbs(_EventAmounts):
+    """Verb frames that change who owns or funds whom; each proposes candidate events."""
+
+    def _passive_agent(self, seg: _Seg, j: int, limit: int, verb: _Verb) -> list[_Ent]:
+        if verb.tense not in ("past", "pp"):
+            return []
+        toks = seg.toks
+        k = j
+        while k < limit and (toks[k].kind == "$" or toks[k].low in self.set["fillers"]):
+            k += 1
+        if k < limit and toks[k].low == "by":
+            obj = self._object(seg, k + 1, limit)
+            return obj.ents
+        return []
+
+    def _v_buy(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        agent = self._passive_agent(seg, j, limit, verb)
+        if agent:
+            target = self._subject(seg, i)
+            if not target:
+                return []
+            return [self._cand(seg, "acquisition", {"acquirer": agent, "target": target}, (i, j), j + 1)]
+        subj = self._subject(seg, i, verb.tense)
+        obj = self._object(seg, j, limit)
+        if not subj or not obj.ents or (obj.product and not obj.stake):
+            return []
+        if verb.lemma in ("hold", "own", "has") and obj.referred:
+            return []
+        if (
+            verb.lemma in ("take", "get", "pick up", "nab", "scoop", "hold", "own", "has")
+            and not obj.stake
+            and not obj.majority
+            and (verb.lemma != "take" or seg.toks[j - 1].low != "over")
+        ):
+            return []
+        if verb.lemma == "has" and not (j < limit and seg.toks[j].kind == "%"):
+            return []
+        seller = []
+        if obj.owner is not None:
+            seller = [obj.owner]
+        if obj.unit is not None and len(obj.ents) == 1:
+            # "buy Intel modem unit": the unit is bought, from Intel
+            seller = obj.ents
+            obj.ents = [obj.unit]
+        from_ents, end = self._after(seg, obj.end, limit, ("from",))
+        if from_ents:
+            seller = from_ents
+        end = max(end, obj.end)
+        stake = obj.pct
+        if obj.owner is not None and obj.owner.watched and not any(e.watched for e in subj):
+            # "Bain Capital buys 20% of Intel's IMS unit": told from the watched seller's side
+            return [
+                self._cand(
+                    seg,
+                    "divestiture",
+                    {"seller": [obj.owner], "target": [t], "buyer": subj},
+                    (i, j),
+                    end,
+                    amount=obj.amount,
+                    stake=stake,
+                )
+                for t in obj.ents
+            ]
+        if obj.stake and not obj.majority and (stake is None or stake <= 50):
+            out = [
+                self._cand(
+                    seg, "investment", {"investor": subj, "target": [t]}, (i, j), end, amount=obj.amount, stake=stake
+                )
+                for t in obj.ents
+            ]
+            if verb.lemma in ("hold", "own", "has"):
+                for c in out:
+                    c.status_hint = "completed"  # a holding reported is a holding had
+            return out
+        out = []
+        for t in obj.ents:
+            roles = {"acquirer": subj, "target": [t]}
+            if seller:
+                roles["seller"] = seller
+            out.append(self._cand(seg, "acquisition", roles, (i, j), end, amount=obj.amount, stake=stake))
+        return out
+
+    def _v_pay(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        k = j
+        amount = None
+        while k < limit and k - j < 6:
+            if toks[k].kind == "$" and amount is None:
+                amount = toks[k]
+            if toks[k].kind == "E" or toks[k].low == "for":
+                break
+            k += 1
+        if k == j and k < limit and toks[k].kind == "E" and verb.lemma == "pay":
+            return self._paid_supplier(seg, i, j, limit, verb)
+        if k >= limit or toks[k].low != "for" or (amount is None and verb.lemma == "pay"):
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        obj = self._object(seg, k + 1, limit)
+        if not subj or not obj.ents:
+            return []
+        if amount is not None and self._tok_not_value(amount):
+            amount = None
+        if obj.stake and not obj.majority and (obj.pct is None or obj.pct <= 50):
+            return [
+                self._cand(
+                    seg,
+                    "investment",
+                    {"investor": subj, "target": obj.ents},
+                    (i, j),
+                    obj.end,
+                    amount=amount or obj.amount,
+                    stake=obj.pct,
+                )
+            ]
+        roles = {"acquirer": subj, "target": obj.ents}
+        if obj.owner is not None:
+            roles["seller"] = [obj.owner]
+        return [self._cand(seg, "acquisition", roles, (i, j), obj.end, amount=amount or obj.amount, stake=obj.pct)]
+
+    def _paid_supplier(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        """ "pay Google about $1 billion a year for Gemini": money to a supplier for its goods or rights."""
+        toks = seg.toks
+        ent = toks[j].ent
+        if (
+            ent is None
+            or ent.possessive
+            or ent.name.lower() in self.no_party
+            or self._has_word(seg, 0, len(toks), self.set["exclusions"])
+        ):
+            return []  # "pay X $5 billion to settle": damages, not a deal
+        amount = next((toks[m] for m in range(j + 1, min(limit, j + 5)) if toks[m].kind == "$"), None)
+        if amount is None:
+            return []
+        # paid for something: "for Gemini", "to license its models", "in a drug pact"; not "in expenses"
+        end = -1
+        for m in range(amount.idx + 1, min(limit, amount.idx + 9)):
+            low = toks[m].low
+            if low in self.deal_nouns or low in self.partnership_nouns or low in ("contract", "pact"):
+                end = m + 1
+                break
+            if end < 0 and (low == "for" or (low == "to" and m + 1 < limit and toks[m + 1].kind == "w")):
+                end = m
+        if end < 0:
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        if not subj:
+            return []
+        return [self._cand(seg, "partnership", {"parties": _unique([*subj, ent])}, (i, j), end, amount=amount)]
+
+    def _v_sell(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        agent = self._passive_agent(seg, j, limit, verb)
+        if agent:
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        if not subj:
+            return []
+        obj = self._object(seg, j, limit)
+        weak = verb.lemma in ("hand", "shed", "quit", "exit", "unwind", "dump stake")
+        if obj.ents and obj.owner is None and weak and not obj.stake:
+            unit = seg.toks[obj.end - 1].low in self.set["unit_nouns"] if obj.end > 0 else False
+            if not unit:
+                return []
+        target = obj.ents
+        end = obj.end
+        if not target and obj.stake:
+            buyer, end2 = self._after(seg, end, limit, ("to",))
+            if buyer:
+                # "X to sell 12.5% stake to Y": Y buys into X
+                return [
+                    self._cand(
+                        seg,
+                        "investment",
+                        {"investor": buyer, "target": subj},
+                        (i, j),
+                        end2,
+                        amount=obj.amount,
+                        stake=obj.pct,
+                    )
+                ]
+        if not target:
+            phrase, end = self._phrase_object(seg, j, limit)
+            if phrase is None:
+                return []
+            last = seg.text[phrase.start : phrase.end].split()[-1].lower()
+            if weak and last not in self.set["unit_nouns"]:
+                return []
+            target = [phrase]
+        buyer, end2 = self._after(seg, end, limit, ("to",))
+        if obj.product and not obj.stake and not buyer:
+            return []  # selling goods to customers, not a business to a buyer
+        roles: dict[str, list[_Ent]] = {"seller": subj, "target": target}
+        if buyer:
+            roles["buyer"] = buyer
+        if any(t.name == s.name for t in target for s in subj):
+            # "Texaco to sell Texaco Canada": a subsidiary under the parent's name is what is sold
+            target = roles["target"] = [self._subsidiary(seg, t) for t in target]
+            if any(t.name == s.name for t in target for s in subj):
+                return []
+        return [self._cand(seg, "divestiture", roles, (i, j), max(end, end2), amount=obj.amount, stake=obj.pct)]
+
+    def _subsidiary(self, seg: _Seg, ent: _Ent) -> _Ent:
+        """A watched name followed by more name words ("TEXACO CANADA") read as the whole unit."""
+        surface = seg.text[ent.start : ent.end]
+        if not ent.watched or self._key(surface) in self.canonical or self._key(surface) == self._key(ent.name):
+            return ent
+        return _Ent(surface, False, ent.start, ent.end, ent.possessive)
+
+    def _v_merge(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        subj = self._subject(seg, i, verb.tense)
+        parties = list(subj)
+        with_ents, end = self._after(seg, j, limit, ("with", "into"))
+        parties += with_ents
+        if len(parties) < 2:
+            obj = self._object(seg, j, limit)
+            parties += obj.ents
+            end = max(end, obj.end)
+        if len(parties) < 2 and verb.lemma == "combine":
+            return []
+        if not parties:
+            return []
+        return [self._cand(seg, "merger", {"parties": _unique(parties)}, (i, j), max(end, j))]
+
+    def _v_invest(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        subj = self._subject(seg, i, verb.tense)
+        if verb.lemma == "back":
+            obj = self._object(seg, j, limit)
+            if not obj.ents or obj.deal_noun or any(e.possessive for e in obj.ents):
+                return []
+            target, end, amount = obj.ents, obj.end, obj.amount
+        else:
+            toks = seg.toks
+            k = j
+            amount = None
+            while k < limit and k - j < 6 and toks[k].low not in ("in", "into"):
+                if toks[k].kind == "$" and amount is None and not self._not_value(seg, k, True):
+                    amount = toks[k]
+                if toks[k].kind == "E":
+                    break
+                k += 1
+            if k < limit and toks[k].low in ("in", "into"):
+                obj = self._object(seg, k + 1, limit, exclude=subj)
+                if obj.product and not obj.stake:
+                    return []  # "invests $5 billion in Nvidia chips", "in UK AI infrastructure": spending
+            else:
+                obj = _Obj(end=k)
+            target, end = obj.ents, obj.end
+            amount = amount or obj.amount
+            if not target and amount is not None and seg.title:
+                ref = self._recent_other(seg, i, subj)
+                target = [ref] if ref is not None else []
+        if not subj or not target:
+            return []
+        funding = self._has_word(seg, i, limit, self.funding_nouns - {"funds", "round"}) or self._has_word(
+            seg, i, limit, {"round", "series"}
+        )
+        if funding:
+            return [self._cand(seg, "funding", {"target": target, "investors": subj}, (i, j), end, amount=amount)]
+        return [
+            self._cand(
+                seg, "investment", {"investor": subj, "target": target}, (i, j), end, amount=amount, stake=obj.pct
+            )
+        ]
+
+    def _v_put(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        if verb.lemma == "commit" and j < limit and toks[j].low == "to":
+            return []
+        k = j
+        amount = None
+        while k < limit and k - j < 4 and amount is None:
+            if toks[k].kind == "$":
+                amount = toks[k]
+            k += 1
+        if amount is None:
+            return []
+        while k < limit and k - j < 8 and toks[k].low not in ("into", "in", "to"):
+            k += 1
+        if k >= limit or toks[k].low not in ("into", "in", "to"):
+            return []
+        if not any(toks[m].kind == "E" for m in range(k + 1, min(limit, k + 5))):
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        obj = self._object(seg, k + 1, limit)
+        if not subj or not obj.ents:
+            return []
+        pct = obj.pct
+        if pct is None:
+            pct = self._stake_near(seg, obj.end, limit)
+        return [
+            self._cand(
+                seg, "investment", {"investor": subj, "target": obj.ents}, (i, j), obj.end, amount=amount, stake=pct
+            )
+        ]
+
+    def _stake_near(self, seg: _Seg, start: int, limit: int) -> float | None:
+        toks = seg.toks
+        for k in range(start, min(limit, start + 8)):
+            if toks[k].kind == "%" and k + 1 < len(toks) and toks[k + 1].low in self.set["stake_nouns"] | {"of"}:
+                return toks[k].pct
+        return None
+
+    def _v_spend(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        k = j
+        amount = None
+        while k < limit and k - j < 4:
+            if toks[k].kind == "$":
+                amount = toks[k]
+            if toks[k].low == "on":
+                break
+            k += 1
+        if amount is None or k >= limit or toks[k].low != "on":
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        obj = self._object(seg, k + 1, limit)
+        if not subj or not obj.ents:
+            return []
+        return [self._cand(seg, "partnership", {"parties": _unique(subj + obj.ents)}, (i, j), obj.end, amount=amount)]
+
+    def _funding_amount(self, seg: _Seg, j: int, limit: int) -> tuple[_Tok | None, int, bool]:
+        """The raise right after a funding verb, and whether funding words follow it."""
+        toks = seg.toks
+        k = j
+        amount = None
+        funding_word = False
+        while k < limit and k - j < 5:
+            tok = toks[k]
+            if tok.kind == "$" and amount is None:
+                if not self._not_value(seg, k):
+                    amount = tok
+                k += 1
+                continue
+            if tok.low in self.funding_nouns or tok.low in ("capital", "money", "cash", "series"):
+                funding_word = True
+                break
+            if tok.low in self.set["stake_nouns"]:
+                return None, k, False
+            if tok.kind == "E" or (tok.low in self.preps and tok.low not in ("in", "of")):
+                break
+            if tok.low in ("led", "co-led", "backed", "including"):
+                break
+            k += 1
+        for m in range(k, min(limit, k + 4)):
+            if toks[m].low in self.funding_nouns or toks[m].low == "series":
+                funding_word = True
+        return amount, k, funding_word
+
+    def _v_raise(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        if self._people_subject(seg, i):
+            return []
+        if verb.lemma in ("debut", "emerge", "launch"):
+            k = j
+            while k < limit and toks[k].low not in ("with",) and k - j < 4:
+                k += 1
+            if k >= limit:
+                return []
+            amount, end, funding_word = self._funding_amount(seg, k + 1, limit)
+            if amount is None or not funding_word:
+                return []
+        else:
+            amount, end, funding_word = self._funding_amount(seg, j, limit)
+            m = j
+            while m < limit and toks[m].low in ("its", "their", "his", "her", "the", "a"):
+                m += 1
+            if verb.lemma == "raise" and m < limit and toks[m].low in self.set["stake_nouns"]:
+                obj = self._object(seg, m, limit)
+                subj = self._subject(seg, i, verb.tense)
+                if not subj or not obj.ents:
+                    return []
+                pct = obj.pct
+                end = obj.end
+                if end + 1 < limit and toks[end].low == "to" and toks[end + 1].kind == "%":
+                    pct = toks[end + 1].pct
+                    end += 2
+                etype: EventType = "acquisition" if pct is not None and pct > 50 else "investment"
+                first = "acquirer" if etype == "acquisition" else "investor"
+                return [self._cand(seg, etype, {first: subj, "target": obj.ents}, (i, j), end, stake=pct)]
+            if verb.lemma in ("close", "complete") and not funding_word:
+                return []
+            if amount is None and not funding_word:
+                return []
+            if amount is not None and not funding_word and verb.lemma != "raise":
+                return []
+        subj = self._subject(seg, i, verb.tense)
+        if not subj:
+            return []
+        investors, end2 = self._after(seg, end, limit, ("from", "led by", "co-led by", "backed by", "including"))
+        investors = investors + self._compound_investors(seg, i, limit)
+        roles: dict[str, list[_Ent]] = {"target": subj[:1]}
+        if investors:
+            roles["investors"] = _unique(investors)
+        return [self._cand(seg, "funding", roles, (i, j), max(end, end2), amount=amount)]
+
+    def _owners_of(self, seg: _Seg, ents: Sequence[_Ent]) -> bool:
+        """ "X shareholders", "X's board": the people who own or run X, not X acting."""
+        toks = seg.toks
+        for k, tok in enumerate(toks):
+            if tok.ent is ents[-1]:
+                return k + 1 < len(toks) and toks[k + 1].low in self.company_people
+        return False
+
+    def _people_subject(self, seg: _Seg, i: int) -> bool:
+        """ "Slack shareholders will receive ...": people of the company act, not the company."""
+        toks = seg.toks
+        k = i - 1
+        while k >= 0 and toks[k].low in self.aux:
+            k -= 1
+        return k >= 0 and toks[k].low in self.company_people
+
+    def _v_receive(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        if self._people_subject(seg, i):
+            return []
+        amount, end, funding_word = self._funding_amount(seg, j, limit)
+        if amount is None:
+            return []
+        for m in range(j, min(limit, end + 4)):
+            if toks[m].low in self.partnership_nouns or toks[m].low in ("order", "orders", "deal", "contract"):
+                return []
+        investors, end2 = self._after(seg, end, limit, ("from", "led by", "backed by"))
+        investors = investors + self._compound_investors(seg, i, limit)
+        if not investors and not funding_word and self._has_word(seg, i, limit, self.not_funding):
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        if not subj:
+            return []
+        roles: dict[str, list[_Ent]] = {"target": subj[:1]}
+        if investors:
+            roles["investors"] = _unique(investors)
+        return [self._cand(seg, "funding", roles, (i, j), max(end, end2), amount=amount)]
+
+    def _v_lead(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        toks = seg.toks
+        if verb.tense in ("past", "pp") and j < limit and toks[j].low == "by":
+            # "The round, led by Andreessen Horowitz, values ...": backers of a round named elsewhere
+            a, _ = self._clause(seg, i)
+            if not self._has_word(seg, max(a, i - 6), i, self.funding_nouns | {"series"}):
+                return []
+            backers, end = self._after(seg, j, limit, ("by",))
+            if not backers:
+                return []
+            return [self._cand(seg, "funding", {"investors": backers}, (i, j), end)]
+        k = j
+        amount = None
+        found = False
+        while k < limit and k - j < 7:
+            tok = toks[k]
+            if tok.kind == "$" and amount is None:
+                amount = tok
+            if tok.low in self.funding_nouns or tok.low == "series":
+                found = True
+            if tok.kind == "E" and not (tok.ent and tok.ent.possessive):
+                break
+            if tok.low in ("in", "for", "into", "of") and found:
+                break
+            k += 1
+        if not found:
+            return []
+        agent = self._passive_agent(seg, j, limit, verb)
+        if agent:
+            return []
+        subj = self._subject(seg, i, verb.tense)
+        if not subj:
+            return []
+        target: list[_Ent] = []
+        for m in range(j, k):
+            ent = toks[m].ent
+            if ent is not None and ent.possessive:
+                nxt = toks[m + 1].ent if m + 1 < len(toks) else None
+                target = [nxt] if nxt is not None else [ent]
+        end = k
+        if not target and k < limit and toks[k].low in ("in", "for", "into", "of"):
+            obj = self._object(seg, k + 1, limit)
+            target, end = obj.ents, obj.end
+        elif not target and k < limit and toks[k].kind == "E":
+            obj = self._object(seg, k, limit)
+            target, end = obj.ents, obj.end
+        roles: dict[str, list[_Ent]] = {"investors": subj}
+        if target:
+            roles["target"] = target
+        return [self._cand(seg, "funding", roles, (i, j), end, amount=amount)]

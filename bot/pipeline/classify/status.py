@@ -1,0 +1,61 @@
+"""classify: status and rumour cues in reach of a trigger, giving each event its status."""
+
+from __future__ import annotations
+
+from bot.model import Status
+from bot.pipeline.classify.candidates import _Cand
+from bot.pipeline.classify.extraction import _Extraction
+from bot.pipeline.classify.tokens import _Seg
+
+
+class _StatusCues(_Extraction):
+    """Status of a candidate event from the cues, tense and breakers around its trigger."""
+
+    def _status(self, c: _Cand) -> Status:
+        seg = c.seg
+        a, b = self._clause(seg, c.trigger[0])
+        a = min(a, c.span[0])
+        classes: set[str] = set()
+        source = False
+        for i, _j, cls in seg.cues:
+            if cls == "unnamed_source":
+                source = True
+            if a <= i < b or (i < a and self._same_sentence(seg, i, c.trigger[0])):
+                classes.add(str(cls))
+        if c.type == "partnership_end":
+            if source or ("rumor" in classes and c.tense not in ("past", "perfect")):
+                return "rumor"
+            if c.tense in ("past", "perfect") or c.status_hint == "completed":
+                return "completed"
+            if c.tense == "future":
+                return "announced"
+            if self._any_phrase(seg, a, b, self.set["end_completed_cues"]):
+                return "completed"
+            return "announced"
+        if c.status_hint == "terminated" or "terminated" in classes:
+            return "terminated"
+        if source:
+            return "rumor"
+        if c.type == "funding":
+            if c.tense in ("ger", "progressive") or "rumor" in classes:
+                return "rumor"
+            return "completed"
+        if "completed" in classes or c.tense == "perfect" or c.status_hint == "completed":
+            return "completed"
+        if c.tense == "past" and not seg.title and c.frame in ("buy", "sell", "merge"):
+            return "completed"
+        if "rumor" in classes:
+            return "rumor"
+        return "announced"
+
+    @staticmethod
+    def _any_phrase(seg: _Seg, a: int, b: int, phrases: frozenset[str]) -> bool:
+        lows = [t.low for t in seg.toks[a:b]]
+        for n in (1, 2, 3):
+            for k in range(len(lows) - n + 1):
+                if " ".join(lows[k : k + n]) in phrases:
+                    return True
+        return False
+
+    def _same_sentence(self, seg: _Seg, i: int, k: int) -> bool:
+        return not any(seg.toks[m].text in (";", "|") for m in range(i, k))
