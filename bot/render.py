@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from bot.model import ROLES, Alert, Card, DealEvent, EventType, Money
+from bot.model import ROLES, Alert, Card, DealEvent, EventType, Money, SourceRef
 
 MAX_SOURCES = 3
 
@@ -99,6 +100,25 @@ def render_alert(alert: Alert) -> Card:
         kind=alert.kind,
     )
     return replace(card, fallback=card_text(card))
+
+
+def source_lines(card: Card, choices: Callable[[SourceRef], Sequence[str]], room: int) -> list[str]:
+    """The card's sources as lines within `room` characters, then "and N more". For each source the
+    first of its `choices` that still fits is used (say, a link, else the bare title); a source
+    none of whose choices fits counts as more. Platforms differ only in how a line is written."""
+    lines: list[str] = []
+    size = 40  # room for the "and N more sources" line
+    more = card.more_sources
+    for ref in card.sources:
+        line = next((c for c in choices(ref) if size + len(c) + 1 <= room), None)
+        if line is None:
+            more += 1
+            continue
+        lines.append(line)
+        size += len(line) + 1
+    if more:
+        lines.append(f"and {more} more source{'s' if more > 1 else ''}")
+    return lines
 
 
 def card_text(card: Card) -> str:

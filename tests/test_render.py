@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.model import Alert, DealEvent, Money, SourceRef
-from bot.render import format_usd, render_alert
+from bot.render import format_usd, render_alert, source_lines
 
 T = datetime(2025, 6, 13, 9, tzinfo=UTC)
 
@@ -76,3 +76,16 @@ def test_format_usd() -> None:
         "$2.5K",
         "$999",
     ]
+
+
+def test_source_lines_fit_the_room_falling_back_then_counting_more() -> None:
+    ev = DealEvent(type="merger", status="announced", parties={"parties": ("A", "B")}, sources=refs(3))
+    card = render_alert(Alert(1, "new", "console", ev))
+
+    def choices(ref: SourceRef) -> tuple[str, str]:
+        return f"LONG {ref.title} " + "x" * 30, f"short {ref.title}"
+
+    assert source_lines(card, choices, room=200) == [f"LONG Story {i} " + "x" * 30 for i in range(3)]
+    # Room for one long line; then only the short form fits; then nothing does.
+    assert source_lines(card, choices, room=40 + 44 + 1 + 14) == [
+        "LONG Story 0 " + "x" * 30, "short Story 1", "and 1 more source"]  # fmt: skip

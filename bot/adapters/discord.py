@@ -25,9 +25,9 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.config import DiscordConfig
-from bot.model import EVENT_TYPES, Alert, Card, EventType, Reply, Status
+from bot.model import EVENT_TYPES, Alert, Card, EventType, Reply, SourceRef, Status
 from bot.ports import Clock, Store
-from bot.render import TYPE_LABEL, headline, render_alert
+from bot.render import TYPE_LABEL, headline, render_alert, source_lines
 from handlers import COMMANDS
 from handlers.args import Token, name_key, tokenize
 from handlers.context import Command, Context, SourceCheck
@@ -174,25 +174,12 @@ def card_embed(card: Card) -> discord.Embed:
 
 def _sources_text(card: Card) -> str:
     """The card's sources as links, then "and N more"; a source that would overflow the field counts as more."""
-    lines: list[str] = []
-    size = 30  # room for the "and N more sources" line
-    more = card.more_sources
-    for ref in card.sources:
+
+    def choices(ref: SourceRef) -> tuple[str, str]:
         publisher = f" ({clip(ref.source, 60)})" if ref.source else ""
-        fitting = (
-            line
-            for line in (f"• {link(ref.url, ref.title)}{publisher}", f"• {clip(ref.title, 200)}{publisher}")
-            if size + len(line) + 1 <= FIELD_VALUE_MAX
-        )
-        line = next(fitting, None)  # the link, else its title alone, else it counts as more
-        if line is None:
-            more += 1
-            continue
-        lines.append(line)
-        size += len(line) + 1
-    if more:
-        lines.append(f"and {more} more source{'s' if more > 1 else ''}")
-    return "\n".join(lines)
+        return f"• {link(ref.url, ref.title)}{publisher}", f"• {clip(ref.title, 200)}{publisher}"
+
+    return "\n".join(source_lines(card, choices, FIELD_VALUE_MAX))
 
 
 def _fit(embed: discord.Embed) -> None:

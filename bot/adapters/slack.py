@@ -35,9 +35,9 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import SlackConfig
-from bot.model import Alert, Card, Reply
+from bot.model import Alert, Card, Reply, SourceRef
 from bot.ports import Clock, Store
-from bot.render import render_alert
+from bot.render import render_alert, source_lines
 from handlers import dispatch as dispatch_command
 from handlers.context import Context, SourceCheck
 
@@ -159,21 +159,13 @@ def card_blocks(card: Card) -> list[dict[str, Any]]:
 
 
 def _sources_text(card: Card) -> str:
-    """Up to the card's sources as links, then "and N more"; a link that would overflow the section counts as more."""
-    lines: list[str] = []
-    size = 40  # room for the "and N more sources" line
-    more = card.more_sources
-    for ref in card.sources:
+    """The card's sources as links, then "and N more"; a link that would overflow the section counts as more."""
+
+    def choices(ref: SourceRef) -> tuple[str]:
         publisher = f" ({clip(ref.source, 80)})" if ref.source else ""
-        line = f"• {link(ref.url, ref.title, 250)}{publisher}"
-        if size + len(line) + 1 > SECTION_MAX:
-            more += 1
-            continue
-        lines.append(line)
-        size += len(line) + 1
-    if more:
-        lines.append(f"and {more} more source{'s' if more > 1 else ''}")
-    return "\n".join(lines)
+        return (f"• {link(ref.url, ref.title, 250)}{publisher}",)
+
+    return "\n".join(source_lines(card, choices, SECTION_MAX))
 
 
 def _chunks(lines: Iterable[str], limit: int) -> Iterator[str]:
