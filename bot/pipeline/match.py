@@ -194,6 +194,9 @@ _LETTER_RUN = re.compile(r"[^\W\d_]+")
 _NOT_LOWER = re.compile(r"[a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u024f\u0430-\u045f\u03ac-\u03ce]")
 _ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _ASCII_LOWERS = b"abcdefghijklmnopqrstuvwxyz"
+# every byte but an ASCII letter made a space (and, in the second, letters lower-cased): letter runs by split()
+_LETTERS_ONLY = bytes(c if c in _ASCII_LETTERS else 0x20 for c in range(256))
+_LOWER_LETTERS_ONLY = bytes(c | 0x20 if c in _ASCII_LETTERS else 0x20 for c in range(256))
 
 
 @lru_cache(maxsize=8)
@@ -210,9 +213,9 @@ def case_style(text: str, common: frozenset[str] | None = None) -> CaseStyle:
         if not letters:
             return "normal"
         lower = len(raw) - len(raw.translate(None, _ASCII_LOWERS))
-        words = _LETTER_RUN.findall(text)
-        # ASCII letters stay letters when lower-cased, so the runs line up one to one
-        lowered = " ".join(words).lower().split(" ") if common is not None else words
+        # the letter runs `_LETTER_RUN` finds, cut in C; lower-cased, the same runs line up one to one
+        words = raw.translate(_LETTERS_ONLY).decode("ascii").split()
+        lowered = raw.translate(_LOWER_LETTERS_ONLY).decode("ascii").split() if common is not None else words
     else:
         words = _LETTER_RUN.findall(text)
         if not words:
@@ -226,16 +229,17 @@ def case_style(text: str, common: frozenset[str] | None = None) -> CaseStyle:
     if len(words) >= 2 and words[0][0].islower() and not any(w[0].isupper() and not w.isupper() for w in words):
         return "lower"
     pairs = list(zip(words[1:], lowered[1:], strict=True))
-    content = [pair for pair in pairs if len(pair[0]) >= 4]
     if common is not None:
-        known = [pair for pair in content if pair[1] in common]
-        if len(known) >= 2:
-            content = known
-        else:
+        # the long common words, found in one pass: when there are two, the other long words do not count
+        content = [pair for pair in pairs if len(pair[0]) >= 4 and pair[1] in common]
+        if len(content) < 2:
             # a short headline: "Cisco To Buy Splunk For $28B" has too few long words to judge by
             short = [pair for pair in pairs if pair[1] in common and len(pair[0]) >= 2]
             if len(short) >= 2 and all(w[0].isupper() for w, _ in short):
                 return "title"
+            content = [pair for pair in pairs if len(pair[0]) >= 4]
+    else:
+        content = [pair for pair in pairs if len(pair[0]) >= 4]
     if len(content) >= 2:
         caps = sum(1 for w, _ in content if w[0].isupper())
         if caps >= 0.7 * len(content):

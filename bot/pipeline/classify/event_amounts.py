@@ -25,15 +25,20 @@ class _EventAmounts(_Navigation):
         before = [t.low for t in toks[max(0, k - 3) : k]]
         after = [t.low for t in toks[k + 1 : k + 4]]
         not_before = self.set["amount_not_value_before"]
-        for n in (1, 2, 3):
-            if len(before) >= n:
-                phrase = " ".join(before[-n:])
-                if phrase in not_before and (funding or phrase != "valued at"):
-                    return True
+        phrase = ""
+        for w in reversed(before):  # the one, two and three words before, grown one word at a time
+            phrase = w + " " + phrase if phrase else w
+            if phrase in not_before and (funding or phrase != "valued at"):
+                return True
         if funding and (any("valu" in w for w in before) or (before and before[-1] == "at")):
             return True
         not_after = self.set["amount_not_value_after"]
-        return any(len(after) >= n and " ".join(after[:n]) in not_after for n in (1, 2, 3))
+        phrase = ""
+        for w in after:  # likewise the words after
+            phrase = phrase + " " + w if phrase else w
+            if phrase in not_after:
+                return True
+        return False
 
     def _assign_amounts(self, cands: list[_Cand], summary: Sequence[_Seg]) -> None:
         """Give each event at most one money figure, and each figure to one event (or one trigger)."""

@@ -28,7 +28,8 @@ class _Index:
 
     def __init__(self) -> None:
         self._root: dict[str, Any] = {}
-        self._single: dict[str, list[tuple[int, Any]]] = {}
+        # words that start no longer phrase, with their answers ready-made: most lookups are those
+        self.single: dict[str, list[tuple[int, Any]]] = {}
 
     def add(self, phrase: str, payload: Any) -> None:
         words = [w.lower() for w in _WORD.findall(phrase)]
@@ -41,7 +42,7 @@ class _Index:
 
     def finish(self) -> None:
         """Answers for words that start no longer phrase, ready-made: most lookups are those."""
-        self._single = {
+        self.single = {
             word: [(1, payload) for payload in node[self._END]]
             for word, node in self._root.items()
             if list(node) == [self._END]
@@ -50,7 +51,7 @@ class _Index:
     def at(self, lows: Sequence[str], i: int) -> list[tuple[int, Any]]:
         """(length, payload) of the phrases starting at i, longest first; the caller must not change it."""
         low = lows[i]
-        single = self._single.get(low)
+        single = self.single.get(low)
         if single is not None:
             return single
         node = self._root.get(low)

@@ -258,6 +258,8 @@ class _NounFrames(_RelationshipVerbs):
         return [], k
 
     def _clause_says(self, seg: _Seg, i: int, status: str) -> bool:
+        if not seg.cues:
+            return False  # most segments have no status cue at all
         a, b = self._clause(seg, i)
         return any(a <= k < b and cls == status for k, _, cls in seg.cues)
 

@@ -195,8 +195,8 @@ class _Segments(_Lexicon):
                 for i, t in enumerate(toks)
                 if t.kind == "w"
                 and (
-                    t.text[0].isupper()
-                    or t.text[0].isdigit()
+                    (first_char := t.text[0]).isupper()
+                    or first_char.isdigit()
                     or (not t.text.islower() and _CAMEL.match(t.text) is not None)  # "iRobot"
                 )
             ]
@@ -315,8 +315,9 @@ class _Segments(_Lexicon):
         lows = seg.lows = [t.low for t in toks]
         n = len(toks)
         brk = seg.brk = [False] * n
-        for i in [k for k, t in enumerate(toks) if t.kind in "p$"]:
-            tok = toks[i]
+        for i, tok in enumerate(toks):
+            if tok.kind != "p" and tok.kind != "$":
+                continue
             if tok.kind == "$":  # a money figure knows where it stands, to judge what it prices
                 tok.idx = i
                 tok.where = seg
@@ -334,6 +335,9 @@ class _Segments(_Lexicon):
         cues = self.cues
         trigger_firsts = triggers.firsts
         cue_firsts = cues.firsts
+        # most marked words start no longer phrase: their answers are looked up without a call
+        trigger_single = triggers.single
+        cue_single = cues.single
         hits = seg.hits
         found_cues: list[tuple[int, int, str]] = []
         phrase_ends: list[int] = []  # where a multi-word verb ends, per start
@@ -341,13 +345,13 @@ class _Segments(_Lexicon):
         for i in [k for k, low in enumerate(lows) if low in marked]:
             low = lows[i]
             if low in trigger_firsts:
-                for k, payload in triggers.at(lows, i):
+                for k, payload in trigger_single.get(low) or triggers.at(lows, i):
                     hits.append((i, i + k, payload))
                     if k > 1 and type(payload) is _Verb:
                         phrase_ends.append(i)
                         phrase_ends.append(i + k)
             if low in cue_firsts:
-                found = cues.at(lows, i)
+                found = cue_single.get(low) or cues.at(lows, i)
                 if not found:
                     continue
                 longest = found[0][0]
