@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 
 from bot.model import ROLES, Alert, Card, DealEvent, EventType, Money, SourceRef
@@ -119,6 +119,21 @@ def source_lines(card: Card, choices: Callable[[SourceRef], Sequence[str]], room
     if more:
         lines.append(f"and {more} more source{'s' if more > 1 else ''}")
     return lines
+
+
+def pack_lines(lines: Iterable[str], limit: int) -> Iterator[str]:
+    """Lines (each already at most `limit` long) packed into pieces of at most `limit` characters,
+    split only between lines: how long replies become several platform messages or sections."""
+    piece: list[str] = []
+    size = -1  # the joined length of `piece`: its lines plus the newlines between them
+    for line in lines:
+        if piece and size + 1 + len(line) > limit:
+            yield "\n".join(piece)
+            piece, size = [], -1
+        piece.append(line)
+        size += 1 + len(line)
+    if piece:
+        yield "\n".join(piece)
 
 
 def card_text(card: Card) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 from urllib.parse import quote as url_quote
@@ -27,7 +27,7 @@ from discord.http import Route
 from bot.config import DiscordConfig
 from bot.model import EVENT_TYPES, Alert, Card, EventType, Reply, SourceRef, Status
 from bot.ports import Clock, Store
-from bot.render import TYPE_LABEL, headline, render_alert, source_lines
+from bot.render import TYPE_LABEL, headline, pack_lines, render_alert, source_lines
 from handlers import COMMANDS
 from handlers.args import Token, name_key, tokenize
 from handlers.context import Command, Context, SourceCheck
@@ -204,21 +204,6 @@ class Page:
         return sum(len(e) for e in self.embeds)
 
 
-def _chunks(lines: Iterable[str], limit: int) -> Iterator[str]:
-    """Escaped lines packed into pieces of at most `limit` characters, split only between lines."""
-    piece: list[str] = []
-    size = -1
-    for line in lines:
-        escaped = clip(line, limit)
-        if piece and size + 1 + len(escaped) > limit:
-            yield "\n".join(piece)
-            piece, size = [], -1
-        piece.append(escaped)
-        size += 1 + len(escaped)
-    if piece:
-        yield "\n".join(piece)
-
-
 def more_hint(more: str) -> str:
     """The handlers' "more" hint in slash-command terms: their hints are typed commands (`... page 2`)."""
     page = _NEXT_PAGE.search(more)
@@ -233,7 +218,11 @@ def reply_pages(reply: Reply) -> list[Page]:
     lines = reply.text.splitlines()
     if reply.more and not reply.cards:
         lines.append(more_hint(reply.more))
-    pages = [Page(content=chunk) for chunk in _chunks(lines, CONTENT_MAX) if chunk.strip()]
+    pages = [
+        Page(content=chunk)
+        for chunk in pack_lines((clip(line, CONTENT_MAX) for line in lines), CONTENT_MAX)
+        if chunk.strip()
+    ]
     for card in reply.cards:
         embed = card_embed(card)
         last = pages[-1] if pages else None

@@ -13,7 +13,7 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
@@ -37,7 +37,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import SlackConfig
 from bot.model import Alert, Card, Reply, SourceRef
 from bot.ports import Clock, Store
-from bot.render import render_alert, source_lines
+from bot.render import pack_lines, render_alert, source_lines
 from handlers import dispatch as dispatch_command
 from handlers.context import Context, SourceCheck
 
@@ -168,24 +168,13 @@ def _sources_text(card: Card) -> str:
     return "\n".join(source_lines(card, choices, SECTION_MAX))
 
 
-def _chunks(lines: Iterable[str], limit: int) -> Iterator[str]:
-    """Escaped lines packed into pieces of at most `limit` characters, split only between lines."""
-    piece: list[str] = []
-    size = -1  # the joined length of `piece`: its lines plus the newlines between them
-    for line in lines:
-        escaped = clip(line, limit)
-        if piece and size + 1 + len(escaped) > limit:
-            yield "\n".join(piece)
-            piece, size = [], -1
-        piece.append(escaped)
-        size += 1 + len(escaped)
-    if piece:
-        yield "\n".join(piece)
-
-
 def reply_blocks(reply: Reply) -> list[dict[str, Any]]:
     """A command's answer: its text in sections, its cards, and the "more" hint as a context line."""
-    blocks = [_section(chunk) for chunk in _chunks(reply.text.splitlines(), SECTION_MAX) if chunk.strip()]
+    blocks = [
+        _section(chunk)
+        for chunk in pack_lines((clip(line, SECTION_MAX) for line in reply.text.splitlines()), SECTION_MAX)
+        if chunk.strip()
+    ]
     for card in reply.cards[:CARDS_PER_REPLY]:
         if blocks:
             blocks.append({"type": "divider"})

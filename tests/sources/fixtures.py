@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +16,7 @@ from bot.sources import ParseError, parse
 from bot.sources.text import iso_utc
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference-payloads"
 FETCHED_AT = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
 # UTF-8 read as windows-1252 or Latin-1: the usual signature of a wrong charset.
@@ -65,3 +68,17 @@ def expect_fixture(kind: str, path: Path) -> list[Article]:
         assert article.published.tzinfo is not None
         assert not looks_like_mojibake(article.title), article.title
     return articles
+
+
+def reference_files(folders: Iterable[str]) -> list[Any]:
+    """Every file under those folders of shared/reference-payloads as test params, or one skip
+    saying where they were looked for when the folder is not beside the checkout."""
+    if not REFERENCE.is_dir():
+        reason = f"shared reference payloads not found at {REFERENCE}"
+        return [pytest.param(None, marks=pytest.mark.skip(reason=reason), id="reference-payloads-absent")]
+    return [
+        pytest.param(path, id=str(path.relative_to(REFERENCE)))
+        for folder in folders
+        for path in sorted((REFERENCE / folder).rglob("*"))
+        if path.is_file()
+    ]

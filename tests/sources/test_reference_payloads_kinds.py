@@ -25,9 +25,8 @@ from bot.pipeline.fetch import Fetcher
 from bot.sources import ParseError, parse
 from bot.sources.files import parse_files
 from bot.sources.text import iso_utc
-from tests.sources.fixtures import looks_like_mojibake
+from tests.sources.fixtures import REFERENCE, looks_like_mojibake, reference_files
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference-payloads"
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "sources"
 FETCHED_AT = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
@@ -135,18 +134,6 @@ ERRORS: dict[str, str] = {
 }
 
 
-def _reference_files() -> list[Any]:
-    if not REFERENCE.is_dir():
-        reason = f"shared reference payloads not found at {REFERENCE}"
-        return [pytest.param(None, marks=pytest.mark.skip(reason=reason), id="reference-payloads-absent")]
-    return [
-        pytest.param(path, id=str(path.relative_to(REFERENCE)))
-        for folder in KIND_OF_FOLDER
-        for path in sorted((REFERENCE / folder).rglob("*"))
-        if path.is_file()
-    ]
-
-
 def _reference(relative: str) -> Path:
     path = REFERENCE / relative
     if not path.is_file():
@@ -154,7 +141,7 @@ def _reference(relative: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("path", _reference_files())
+@pytest.mark.parametrize("path", reference_files(KIND_OF_FOLDER))
 def test_reference_payload(path: Path) -> None:
     relative = str(path.relative_to(REFERENCE))
     kind = KIND_OF_FOLDER[relative.split("/", 1)[0]]

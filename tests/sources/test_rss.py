@@ -7,7 +7,6 @@ import re
 import socket
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import feedparser
 import pytest
@@ -25,10 +24,9 @@ from bot.sources.text import (
     repair_xml_encoding,
     truncate,
 )
-from tests.sources.fixtures import FETCHED_AT, looks_like_mojibake
+from tests.sources.fixtures import FETCHED_AT, REFERENCE, looks_like_mojibake, reference_files
 
 FEEDS = Path(__file__).resolve().parents[1] / "data" / "feeds"
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference-payloads"
 
 
 def as_dict(article: Article) -> dict[str, str]:
@@ -266,18 +264,6 @@ KNOWN: dict[str, tuple[int, str | None, str | None]] = {
 }
 
 
-def _reference_files() -> list[Any]:
-    if not REFERENCE.is_dir():
-        reason = f"shared reference payloads not found at {REFERENCE}"
-        return [pytest.param(None, marks=pytest.mark.skip(reason=reason), id="reference-payloads-absent")]
-    return [
-        pytest.param(path, id=str(path.relative_to(REFERENCE)))
-        for folder in WALKED
-        for path in sorted((REFERENCE / folder).rglob("*"))
-        if path.is_file()
-    ]
-
-
 def _simulated_headers(body: bytes) -> dict[str, str]:
     """feedparser's test notation: a `Header: Name: value` line in the leading comment."""
     match = re.search(rb"Header:\s*([A-Za-z-]+):\s*([^\r\n]*)", body[:1000])
@@ -286,7 +272,7 @@ def _simulated_headers(body: bytes) -> dict[str, str]:
     return {match.group(1).decode("ascii").lower(): match.group(2).decode("latin-1").strip()}
 
 
-@pytest.mark.parametrize("path", _reference_files())
+@pytest.mark.parametrize("path", reference_files(WALKED))
 def test_reference_payload(path: Path) -> None:
     relative = str(path.relative_to(REFERENCE))
     body = path.read_bytes()
