@@ -22,8 +22,8 @@ class _Assembly(_StatusCues):
             for c in self._dedupe(summary):
                 # the title event it retells: the one sharing most names ("AWS will use Intel's ..." is Intel-Amazon)
                 related = [t for t in cands if self._related(c, t)]
-                names = {e.name for e in c.ents()}
-                twin = max(related, key=lambda t: len(names & {e.name for e in t.ents()}), default=None)
+                names = {self._short(e.name) for e in c.ents()}
+                twin = max(related, key=lambda t: len(names & {self._short(e.name) for e in t.ents()}), default=None)
                 if twin is not None:
                     self._merge(twin, c)
                 elif self._summary_worthy(c, cands):
@@ -51,7 +51,15 @@ class _Assembly(_StatusCues):
         """A summary event that retells a title event: same type, a party asked about in common."""
         if x.type != y.type:
             return False
-        return bool({e.name for e in x.ents() if self._counts(e)} & {e.name for e in y.ents() if self._counts(e)})
+        xs = {self._short(e.name) for e in x.ents() if self._counts(e)}
+        return bool(xs & {self._short(e.name) for e in y.ents() if self._counts(e)})
+
+    def _short(self, name: str) -> str:
+        """A name without case or its corporate suffix: the summary's "Ecolab Inc" is the title's "ECOLAB"."""
+        words = name.lower().split()
+        while len(words) > 1 and words[-1].strip(".,") in self.set["corporate_suffixes"]:
+            words.pop()
+        return " ".join(words)
 
     def _merge(self, into: _Cand, other: _Cand) -> None:
         for role, names in other.roles.items():
@@ -62,8 +70,9 @@ class _Assembly(_StatusCues):
                 into.roles[role] = into.roles[role] + [e for e in names if self._counts(e) and e.name not in have]
         if into.stake is None:
             into.stake = other.stake
-        if into.amount is None and other.amount is not None:
-            into.amount = other.amount
+        if into.amount is None and other.type not in ("partnership", "partnership_end"):
+            # the retelling's own figure: "... agreed to sell 18 pct of Shearson to Nippon Life for 538 mln dlrs"
+            into.amount = other.amount or self._window_amount(other, lambda tok, c: True)
 
     @staticmethod
     def _split(cands: list[_Cand]) -> list[_Cand]:
@@ -95,8 +104,8 @@ class _Assembly(_StatusCues):
         return out
 
     def _summary_worthy(self, c: _Cand, title: list[_Cand]) -> bool:
-        names = {e.name for t in title for e in t.ents()}
-        return any(e.name in names for e in c.ents()) and c.type != "funding"
+        names = {self._short(e.name) for t in title for e in t.ents()}
+        return any(self._short(e.name) in names for e in c.ents()) and c.type != "funding"
 
     def _valid(self, c: _Cand) -> bool:
         negated = c.type != "partnership_end" and self._clause_says(c.seg, c.trigger[0], "negated")
@@ -115,6 +124,8 @@ class _Assembly(_StatusCues):
             "funding": ("target",),
             "divestiture": ("seller", "target"),
         }.get(c.type, ("parties",))
+        if c.frame == "receive" and c.type == "acquisition" and "target" in roles:
+            need = ("target",)  # "X receives $2 billion buyout offer": the bidder may go unnamed
         if any(r not in roles for r in need):
             return False
         if c.type in ("merger", "partnership", "partnership_end") and len(roles["parties"]) < 2:

@@ -108,6 +108,8 @@ class _Lexicon:
                 "demonyms",
                 "supply_verbs",
                 "access_nouns",
+                "bid_defence_verbs",
+                "bid_withdrawal_verbs",
             )
         }
         self.deal_nouns = frozenset(

@@ -85,6 +85,13 @@ class _NounFrames(_RelationshipVerbs):
             and toks[a - 1].low in ("says", "said", "say", "told", "tells")
         ):
             subj = self._sentence_subject(seg, a)  # "Pfizer says talks with X on merger ended"
+        if (
+            not subj
+            and pre
+            and kind == "acquisition"
+            and any(toks[k].low in self.set["bid_defence_verbs"] for k in range(a, i))
+        ):
+            subj = self._sentence_subject(seg, a)  # "Harcourt restructures to fight Maxwell bid"
         subj = [e for e in subj if e is not poss and e not in pre]
         # right of the noun
         post_of: list[_Ent] = []
@@ -99,8 +106,14 @@ class _NounFrames(_RelationshipVerbs):
             amount = amount or toks[m]
             m += 1
         while m < b and m - j <= 2 and toks[m].low in ("worth", "valued", "at", "of", "about", "around", "up", "to"):
-            if toks[m].low in ("of", "to") and m + 1 < b and toks[m + 1].kind == "E":
-                break
+            nxt = toks[m + 1] if m + 1 < b else None
+            if (
+                toks[m].low in ("of", "to")
+                and nxt is not None
+                and nxt.kind != "$"
+                and nxt.low not in self.amount_fillers
+            ):
+                break  # "sale of records unit": what is sold, not a figure
             m += 1
             if m < b and toks[m].kind == "$":
                 amount = amount or toks[m]
@@ -152,6 +165,8 @@ class _NounFrames(_RelationshipVerbs):
             if not buyer and kind == "divestiture":
                 buyer, end = self._after(seg, end, min(b, end + 3), ("to",))
         verb_before = toks[left_edge].low if left_edge >= a else ""
+        if toks[i].low == "tender" and verb_before in ("wins", "won", "win", "loses", "lost", "bids", "bid"):
+            return []  # "wins tender for Delhi metro trains": a contract, not a takeover
         pair = len(subj) == 2 and not (pre or post_of or partner or poss)
         etype = self._noun_type(kind, modifiers, pre, post_of, amount, partner, seg, i, j, poss, pair)
         if etype is None:
@@ -181,8 +196,18 @@ class _NounFrames(_RelationshipVerbs):
             target: list[_Ent] = post_of or pre
             if len(pre) == 2 and not post_of and poss is None and not agent:
                 actor, target = pre[:1], pre[1:]
-            elif pre and subj and not post_of and poss is None and not agent and self._owners_of(seg, subj):
-                # "Core Scientific shareholders vote down CoreWeave takeover": the owners judge a bid for them
+            elif (
+                pre
+                and subj
+                and not post_of
+                and poss is None
+                and not agent
+                and (
+                    self._owners_of(seg, subj) or any(toks[k].low in self.set["bid_defence_verbs"] for k in range(a, i))
+                )
+            ):
+                # "Core Scientific shareholders vote down CoreWeave takeover": the owners judge a bid for them;
+                # "Harcourt restructures to fight Maxwell bid": the one fighting it is the one bid for
                 actor, target = pre, subj
             elif poss is not None:
                 actor = [poss]
@@ -217,6 +242,9 @@ class _NounFrames(_RelationshipVerbs):
                 if owner is not None and etype == "acquisition":
                     roles["seller"] = [owner]
                 out.append(self._cand(seg, etype, roles, (i, j), end, amount=amount, stake=stake))
+            if verb_before in self.set["bid_withdrawal_verbs"]:
+                for c in out:
+                    c.status_hint = "terminated"  # "Mesa drops Gulf takeover bid"
         elif etype == "divestiture":
             seller = [poss] if poss else subj
             target = post_of or pre
@@ -224,6 +252,8 @@ class _NounFrames(_RelationshipVerbs):
                 target = self._between(seg, seller, a, i)
             if not seller or not target:
                 return []
+            if any(t.name == s.name for t in target for s in seller):
+                target = [self._subsidiary(seg, t) for t in target]  # "sale of CBS Records" by CBS
             roles = {"seller": seller, "target": target}
             if buyer:
                 roles["buyer"] = buyer

@@ -211,11 +211,50 @@ class _OwnershipVerbs(_EventAmounts):
                 return []
         return [self._cand(seg, "divestiture", roles, (i, j), max(end, end2), amount=obj.amount, stake=obj.pct)]
 
+    def _v_shop(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        """ "Allegis seeks buyer for Hertz unit": a sale sought, so a rumoured divestiture."""
+        subj = self._subject(seg, i, verb.tense)
+        obj = self._object(seg, j, limit)
+        if not subj:
+            return []
+        target, end = obj.ents, obj.end
+        if obj.unit is not None and len(target) == 1:
+            target = [obj.unit]
+        if not target:
+            phrase, end = self._phrase_object(seg, j, limit)
+            if phrase is None or seg.text[phrase.start : phrase.end].split()[-1].lower() not in self.set["unit_nouns"]:
+                return []
+            target = [phrase]
+        plain = verb.lemma == "shop" and not obj.stake and obj.unit is None and obj.owner is None
+        if (obj.product or plain) and seg.toks[end - 1].low not in self.set["unit_nouns"]:
+            return []  # "shops for groceries", "shops Nvidia chips"
+        c = self._cand(seg, "divestiture", {"seller": subj, "target": target}, (i, j), end, stake=obj.pct)
+        c.status_hint = "rumor"
+        return [c]
+
     def _subsidiary(self, seg: _Seg, ent: _Ent) -> _Ent:
         """A watched name followed by more name words ("TEXACO CANADA") read as the whole unit."""
         surface = seg.text[ent.start : ent.end]
-        if not ent.watched or self._key(surface) in self.canonical or self._key(surface) == self._key(ent.name):
+        if not ent.watched:
             return ent
+        if self._key(surface) == self._key(ent.name) or self._key(surface) in self.canonical:
+            # "CBS RECORDS": the name words after the watched name make the unit's name
+            toks = seg.toks
+            k = next((m + 1 for m, t in enumerate(toks) if t.ent is ent), len(toks))
+            end = k
+            while (
+                end < len(toks)
+                and end - k < 3
+                and toks[end].kind == "w"
+                and toks[end].text[:1].isupper()
+                and toks[end].low not in self.preps
+                and toks[end].low not in self.function_words
+                and toks[end].low not in self.set["unit_nouns"]
+            ):
+                end += 1
+            if end == k:
+                return ent
+            return _Ent(seg.text[ent.start : toks[end - 1].end], False, ent.start, toks[end - 1].end, ent.possessive)
         return _Ent(surface, False, ent.start, ent.end, ent.possessive)
 
     def _v_merge(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
@@ -425,6 +464,13 @@ class _OwnershipVerbs(_EventAmounts):
         toks = seg.toks
         if self._people_subject(seg, i):
             return []
+        for m in range(j, min(limit, j + 7)):
+            if toks[m].low in ("offer", "bid", "proposal", "approach"):
+                # "Koppers receives takeover proposal", "gets $4.2 billion buyout offer": bid for, not funded
+                amount = next((toks[k] for k in range(j, m) if toks[k].kind == "$"), None)
+                return self._offer_received(seg, i, j, m, limit, verb, amount)
+            if toks[m].kind == "E" or toks[m].low in self.preps:
+                break
         amount, end, funding_word = self._funding_amount(seg, j, limit)
         if amount is None:
             return []
@@ -442,6 +488,21 @@ class _OwnershipVerbs(_EventAmounts):
         if investors:
             roles["investors"] = _unique(investors)
         return [self._cand(seg, "funding", roles, (i, j), max(end, end2), amount=amount)]
+
+    def _offer_received(
+        self, seg: _Seg, i: int, j: int, noun: int, limit: int, verb: _Verb, amount: _Tok | None
+    ) -> list[_Cand]:
+        """ "Borg-Warner gets $4.2 billion buyout offer (from GAF)": the subject is bid for, not funded."""
+        target = self._subject(seg, i, verb.tense)
+        bidders, end = self._after(seg, noun + 1, limit, ("from", "by"))
+        takeover = ("takeover", "buyout", "acquisition", "merger", "tender", "bid")
+        if not target or not (amount or bidders or self._has_word(seg, j, noun + 1, takeover)):
+            return []  # "Anthropic gets offer" alone may be any offer
+        kind: EventType = "merger" if self._has_word(seg, j, noun + 1, ("merger",)) else "acquisition"
+        roles = {"parties": _unique(target + bidders)} if kind == "merger" else {"target": target}
+        if bidders and kind == "acquisition":
+            roles["acquirer"] = bidders
+        return [self._cand(seg, kind, roles, (i, j), max(end, noun + 1), amount=amount)]
 
     def _v_lead(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         toks = seg.toks

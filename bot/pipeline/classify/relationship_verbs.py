@@ -429,21 +429,23 @@ class _RelationshipVerbs(_OwnershipVerbs):
             return []
         ent = toks[k].ent
         assert ent is not None
-        if ent.possessive or (k + 1 < len(toks) and toks[k + 1].low in self.deal_nouns):
-            return []
+        refused = verb.lemma in ("reject", "rebuff", "spurn", "turn down")
+        bid_next = k + 1 < limit and toks[k + 1].low in ("bid", "offer", "approach", "proposal", "overture")
+        if (ent.possessive or (k + 1 < len(toks) and toks[k + 1].low in self.deal_nouns)) and not (
+            refused and bid_next
+        ):
+            return []  # "drops Y's bid", "rejects Y deal": the noun frame reads it
         kind = self._deal_talk(seg)
         if kind is None:
             return []
         subj = self._subject(seg, i, verb.tense)
         if not subj:
             return []
-        if verb.lemma in ("reject", "rebuff", "spurn", "turn down"):
-            roles = {"acquirer": [ent], "target": subj}
-        else:
-            roles = {"acquirer": subj, "target": [ent]}
+        # "ChemLawn rejects Ecolab offer": the one refusing is the one bid for
+        roles = {"acquirer": [ent], "target": subj} if refused else {"acquirer": subj, "target": [ent]}
         if kind == "merger":
             roles = {"parties": _unique([*subj, ent])}
-        c = self._cand(seg, kind, roles, (i, j), k + 1)
+        c = self._cand(seg, kind, roles, (i, j), k + 2 if refused and bid_next else k + 1)
         c.status_hint = "terminated"
         return [c]
 

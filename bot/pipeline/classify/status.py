@@ -34,7 +34,7 @@ class _StatusCues(_Extraction):
             return "announced"
         if c.status_hint == "terminated" or "terminated" in classes:
             return "terminated"
-        if source:
+        if source or c.status_hint == "rumor":
             return "rumor"
         if c.type == "funding":
             if c.tense in ("ger", "progressive") or "rumor" in classes:
