@@ -17,6 +17,8 @@ class _NounFrames(_RelationshipVerbs):
         a, b = self._clause(seg, i)
         if kind == "dispute":
             return []
+        if toks[i].low == "buy" and (i == 0 or toks[i - 1].kind not in ("E", "$")):
+            return []  # "its $28 billion Splunk buy" is a purchase; "rates Apple a buy", "buy and sell" are not
         # left of the noun: "Zoom's $14.7B", "$34 billion Red Hat", "T-Mobile-Sprint"
         poss: _Ent | None = None
         pre: list[_Ent] = []

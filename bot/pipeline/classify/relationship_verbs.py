@@ -12,6 +12,12 @@ _ADOPT_VERBS = frozenset({"use", "deploy", "integrate"})  # taking on a supplier
 _PARTNER_NEXT = frozenset({"with", "on", "to", "up", "together", "for", "across", "around", "again"})
 
 
+_PERSON_WORDS = frozenset(
+    {"ceo", "chief", "chairman", "chair", "president", "head", "cfo", "cto", "coo", "director", "executive"}
+    | {"boss", "lead", "leader", "former", "co-founder", "cofounder"}
+)
+
+
 class _RelationshipVerbs(_OwnershipVerbs):
     """Verb frames that start, change or end a business relationship."""
 
@@ -57,41 +63,34 @@ class _RelationshipVerbs(_OwnershipVerbs):
         ent = toks[k].ent
         assert ent is not None
         if ent.possessive:
-            # "will use Anthropic's models": the maker of what is taken on is the supplier
-            if verb.lemma not in _ADOPT_VERBS or (k + 1 < len(toks) and toks[k + 1].low in self.deal_nouns):
+            # "will use Anthropic's models", "taps Google's Gemini": the maker of what is taken on is the supplier
+            if k + 1 < len(toks) and toks[k + 1].low in self.deal_nouns:
+                return []
+            if verb.lemma not in _ADOPT_VERBS and (
+                verb.lemma not in ("tap", "pick", "select", "choose") or self._person_after(seg, k + 1, limit)
+            ):
                 return []
             subj = self._subject(seg, i, verb.tense)
             if not subj:
                 return []
             return [self._cand(seg, "partnership", {"parties": _unique([*subj, ent])}, (i, j), k + 1)]
         group, end = self._group_right(seg, k, limit)
-        # "taps X as CEO": a person, not a supplier
-        m = end
-        while m < min(limit + 3, len(toks)) and m < end + 3:
-            if toks[m].low in (
-                "ceo",
-                "chief",
-                "chairman",
-                "chair",
-                "president",
-                "head",
-                "cfo",
-                "cto",
-                "coo",
-                "director",
-                "executive",
-                "boss",
-                "lead",
-                "leader",
-            ):
-                return []
-            m += 1
+        if self._person_after(seg, end, limit):
+            return []  # "taps X as CEO": a person, not a supplier
         if end < len(toks) and toks[end].low in self.deal_nouns:
             return []
         subj = self._subject(seg, i, verb.tense)
         if not subj:
             return []
         return [self._cand(seg, "partnership", {"parties": _unique([*subj, g])}, (i, j), end) for g in group]
+
+    def _person_after(self, seg: _Seg, start: int, limit: int) -> bool:
+        """ "taps X as CEO", "picks Scale AI's founder": the one engaged is a person."""
+        toks = seg.toks
+        return any(
+            toks[m].low in _PERSON_WORDS or toks[m].low in self.company_people
+            for m in range(start, min(limit + 3, len(toks), start + 3))
+        )
 
     def _decided(self, seg: _Seg, i: int, verb: _Verb) -> bool:
         """ "will use", "to adopt", "begins using": a new choice rather than a habit."""
