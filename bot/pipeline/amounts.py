@@ -110,7 +110,7 @@ _DOLLAR_COUNTRY: dict[str, str] = {
 }
 
 _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-_SCALE_WORD = r"trillion|billion|million|thousand|crores?|lakhs?|bln|mln|tln|bil|mil"
+_SCALE_WORD = r"trillion|billion|million|thousand|crores?|lakhs?|bln|mln|tln|bil|mil|bn|mn|tn"
 _SCALE_ABBR = r"tn|tr|bn|mn|mm|b|m|k"
 _PREFIX = (
     r"(?P<pre>u\.s\.\s?\$|us\$|nz\$|hk\$|ca\$|au\$|c\$|a\$|s\$|r\$|\$|€|£|¥|₹|₩"

@@ -62,6 +62,10 @@ class _Assembly(_StatusCues):
         return " ".join(words)
 
     def _merge(self, into: _Cand, other: _Cand) -> None:
+        if into.status_hint is None and self._status(into) == "announced":
+            later = self._status(other)
+            if later in ("completed", "terminated"):
+                into.status_hint = later  # "snaps up Bun" told in the summary as "has acquired": done
         for role, names in other.roles.items():
             if role not in into.roles:
                 into.roles[role] = names

@@ -110,6 +110,7 @@ class _Lexicon:
                 "access_nouns",
                 "bid_defence_verbs",
                 "bid_withdrawal_verbs",
+                "deal_undoing_verbs",
             )
         }
         self.deal_nouns = frozenset(

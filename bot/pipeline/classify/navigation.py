@@ -20,6 +20,10 @@ _SINGLE_REFS = frozenset(
 _PHRASES: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}  # `_after`'s prepositions, split once
 
 
+# Words of time after a name: "tried to buy SSI earlier this year" names no goods.
+_TIME_WORDS = frozenset({"earlier", "later", "this", "last", "next", "today", "yesterday", "tomorrow", "once", "again"})
+
+
 class _Navigation(_Segments):
     """Who stands left and right of a trigger, and what a preposition makes of a name."""
 
@@ -290,6 +294,15 @@ class _Navigation(_Segments):
             obj.owner = None
             obj.end = k + 2
             return k + 2
+        if obj.owner is not None and ent.name.lower() in self.no_party:
+            # "Intel's Ireland chip-plant venture": a unit named by its place
+            end = k + 1
+            while end < limit and end - k <= 4 and toks[end].kind == "w" and toks[end].text[:1].islower():
+                end += 1
+            if end > k + 1 and (toks[end - 1].low in self.set["unit_nouns"] or toks[end - 1].low == "venture"):
+                obj.ents = [_Ent(seg.text[ent.start : toks[end - 1].end], False, ent.start, toks[end - 1].end)]
+                obj.end = end
+                return end
         if ent.possessive:
             phrase, end = self._unit_phrase(seg, k + 1, limit)
             if phrase is not None:
@@ -367,8 +380,8 @@ class _Navigation(_Segments):
             return False  # "Informatica collapse": the name is the subject of a verb, not a brand
         while m < limit and m - k < 3 and toks[m].kind == "w" and toks[m].text[:1].islower():
             low = toks[m].low
-            if low in self.preps or low in self.set["fillers"]:
-                break
+            if low in self.preps or low in self.set["fillers"] or low in _TIME_WORDS:
+                break  # "buy SSI earlier this year": a time, not goods
             if low in self.set["unit_nouns"] or low in self.set["descriptor_nouns"] or low in self.deal_nouns:
                 return False
             if low not in self.vocab:
@@ -380,7 +393,12 @@ class _Navigation(_Segments):
         """A lower-case phrase ending in a unit noun: "smartphone modem business"."""
         toks = seg.toks
         m = k
-        while m < limit and m - k < 5 and toks[m].kind == "w" and toks[m].low not in self.preps:
+        while (
+            m < limit
+            and m - k < 6
+            and toks[m].kind == "w"
+            and (toks[m].low not in self.preps or (toks[m].low == "and" and m > k))  # "media and entertainment"
+        ):
             if toks[m].low in self.set["unit_nouns"] and toks[m].low != "stake":
                 start = toks[k].start
                 while k < m and toks[k].low in self.set["fillers"]:

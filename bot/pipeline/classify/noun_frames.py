@@ -17,6 +17,9 @@ class _NounFrames(_RelationshipVerbs):
         a, b = self._clause(seg, i)
         if kind == "dispute":
             return []
+        before = [t.low for t in toks[max(0, i - 2) : i]]
+        if "without" in before or (before and before[-1] == "no"):
+            return []  # "trained on posts without a licence": no deal
         if toks[i].low == "buy" and (i == 0 or toks[i - 1].kind not in ("E", "$")):
             return []  # "its $28 billion Splunk buy" is a purchase; "rates Apple a buy", "buy and sell" are not
         # left of the noun: "Zoom's $14.7B", "$34 billion Red Hat", "T-Mobile-Sprint"
@@ -167,6 +170,9 @@ class _NounFrames(_RelationshipVerbs):
             if not buyer and kind == "divestiture":
                 buyer, end = self._after(seg, end, min(b, end + 3), ("to",))
         verb_before = toks[left_edge].low if left_edge >= a else ""
+        undoing = self.set["deal_undoing_verbs"]
+        if kind in ("acquisition", "merger", "deal") and any(toks[k].low in undoing for k in range(max(a, i - 6), i)):
+            return []  # "FTC bid to unwind Instagram and WhatsApp acquisitions": old deals, undone or not
         if toks[i].low == "tender" and verb_before in ("wins", "won", "win", "loses", "lost", "bids", "bid"):
             return []  # "wins tender for Delhi metro trains": a contract, not a takeover
         pair = len(subj) == 2 and not (pre or post_of or partner or poss)

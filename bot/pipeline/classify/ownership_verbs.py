@@ -81,9 +81,9 @@ class _OwnershipVerbs(_EventAmounts):
                 )
                 for t in obj.ents
             ]
-            if verb.lemma in ("hold", "own", "has"):
+            if verb.lemma in ("hold", "own", "has") and self._tense(seg, i, verb) != "future":
                 for c in out:
-                    c.status_hint = "completed"  # a holding reported is a holding had
+                    c.status_hint = "completed"  # a holding reported is a holding had ("to hold 15%" is to come)
             return out
         out = []
         for t in obj.ents:
@@ -113,6 +113,10 @@ class _OwnershipVerbs(_EventAmounts):
             return []
         if amount is not None and self._tok_not_value(amount):
             amount = None
+        if obj.owner is not None and obj.owner.watched and not any(e.watched for e in subj):
+            # "Apollo to pay $11 billion for 49% of Intel's Ireland venture": told from the watched seller's side
+            roles = {"seller": [obj.owner], "target": obj.ents, "buyer": subj}
+            return [self._cand(seg, "divestiture", roles, (i, j), obj.end, amount=amount or obj.amount, stake=obj.pct)]
         if obj.stake and not obj.majority and (obj.pct is None or obj.pct <= 50):
             return [
                 self._cand(
@@ -177,6 +181,20 @@ class _OwnershipVerbs(_EventAmounts):
         end = obj.end
         if not target and obj.stake:
             buyer, end2 = self._after(seg, end, limit, ("to",))
+            held = self._recent_other(seg, i, subj) if not buyer and seg.toks[j].low in ("its", "their") else None
+            if held is not None and held.name.lower() not in self.no_party:
+                # "cashes out of Nvidia, selling its entire $5.83bn stake": the stake it held in the one named
+                return [
+                    self._cand(
+                        seg,
+                        "divestiture",
+                        {"seller": subj, "target": [held]},
+                        (i, j),
+                        end,
+                        amount=obj.amount,
+                        stake=obj.pct,
+                    )
+                ]
             if buyer:
                 # "X to sell 12.5% stake to Y": Y buys into X
                 return [
@@ -355,19 +373,22 @@ class _OwnershipVerbs(_EventAmounts):
         toks = seg.toks
         k = j
         amount = None
+        vague = False
         while k < limit and k - j < 4:
             if toks[k].kind == "$":
                 amount = toks[k]
+            vague = vague or toks[k].low in ("billions", "millions")
             if toks[k].low == "on":
                 break
             k += 1
-        if amount is None or k >= limit or toks[k].low != "on":
+        if (amount is None and not vague) or k >= limit or toks[k].low != "on":
             return []
         subj = self._subject(seg, i, verb.tense)
         obj = self._object(seg, k + 1, limit)
-        if not subj or not obj.ents:
+        ents = obj.ents if obj.owner is None else [obj.owner]  # "billions on Google's TPU chips" is with Google
+        if not subj or not ents or (obj.product and obj.owner is None and amount is None):
             return []
-        return [self._cand(seg, "partnership", {"parties": _unique(subj + obj.ents)}, (i, j), obj.end, amount=amount)]
+        return [self._cand(seg, "partnership", {"parties": _unique(subj + ents)}, (i, j), obj.end, amount=amount)]
 
     def _funding_amount(self, seg: _Seg, j: int, limit: int) -> tuple[_Tok | None, int, bool]:
         """The raise right after a funding verb, and whether funding words follow it."""
@@ -387,6 +408,9 @@ class _OwnershipVerbs(_EventAmounts):
                 break
             if tok.low in self.set["stake_nouns"]:
                 return None, k, False
+            if amount is None and tok.low in self.amount_fillers and tok.low not in ("a", "an"):
+                k += 1  # "secures more than $4 billion"
+                continue
             if tok.kind == "E" or (tok.low in self.preps and tok.low not in ("in", "of")):
                 break
             if tok.low in ("led", "co-led", "backed", "including"):

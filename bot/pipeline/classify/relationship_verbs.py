@@ -200,10 +200,14 @@ class _RelationshipVerbs(_OwnershipVerbs):
             k += 1
         if k + 1 < limit and toks[k].low in ("use", "usage") and toks[k + 1].low == "of":
             k += 2  # "phase out use of OpenAI models"
-        if verb.lemma == "phase out" and k < limit and toks[k].low in self.set["relationship_nouns"]:
-            other, end = self._after(seg, k, limit, ("with",))
-            if other:
-                return [self._cand(seg, "partnership_end", {"parties": _unique(subj + other)}, (i, j), end)]
+        if verb.lemma == "phase out":
+            # "phase out (their shop-in-shop) partnership (with Y)"
+            noun = next((m for m in range(k, min(limit, k + 4)) if toks[m].low in self.set["relationship_nouns"]), -1)
+            if noun >= 0 and all(toks[m].kind == "w" for m in range(k, noun)):
+                other, end = self._after(seg, noun, limit, ("with",))
+                if other or len(subj) >= 2:
+                    parties = _unique(subj + other)
+                    return [self._cand(seg, "partnership_end", {"parties": parties}, (i, j), max(end, noun + 1))]
         if k >= limit or toks[k].kind != "E":
             return []
         ent = toks[k].ent

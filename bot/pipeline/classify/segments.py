@@ -137,6 +137,9 @@ class _Segments(_Lexicon):
                 return False
             if len(t) >= 2 and t.isupper() and t.isalpha():
                 return True
+            tail = t.rpartition("-")[2]
+            if tail != t and tail.islower() and tail.isalpha() and (tail in self.vocab or tail.endswith(("ed", "ing"))):
+                return False  # "AI-accelerated", "Cloud-native": a description, not a name
             if low in self.vocab and (first or (len(low) <= 3 and low in self.aux)):
                 return False
             return low not in ("the", "a", "an", "and", "of", "for", "to", "in", "on", "at", "by", "with")

@@ -17,10 +17,13 @@ class _StatusCues(_Extraction):
         a = min(a, c.span[0])
         classes: set[str] = set()
         source = False
+        # "tried to buy SSI but was rebuffed": a "but" clause right after tells how the attempt ended
+        but_end = self._clause(seg, b + 1)[1] if b + 1 < len(seg.toks) and seg.toks[b].low == "but" else b
         for i, _j, cls in seg.cues:
             if cls == "unnamed_source":
                 source = True
-            if a <= i < b or (i < a and self._same_sentence(seg, i, c.trigger[0])):
+            in_clause = a <= i < b or (i < a and self._same_sentence(seg, i, c.trigger[0]))
+            if in_clause or (b <= i < but_end and cls == "terminated"):
                 classes.add(str(cls))
         if c.type == "partnership_end":
             if source or ("rumor" in classes and c.tense not in ("past", "perfect")):
