@@ -436,6 +436,11 @@ class Matcher:
         alias = candidates[0]
         if alias.case_sensitive and surface != alias.alias and not self._case_ok(surface, alias, text):
             return None
+        if len(surface) <= 2 and (
+            (start >= 2 and text[start - 1] == "." and text[start - 2].isalpha())
+            or (text[end : end + 1] == "." and text[end + 1 : end + 2].isalpha())
+        ):
+            return None  # the "F" of "E.F. HUTTON" is an initial, not Ford's ticker
         needs_context = bool(alias.context_required)
         if alias.ambiguous and alias.context_required is not False:
             style = case_style(text, self._common)  # only asked for when capitals decide

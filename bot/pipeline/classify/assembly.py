@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from bot.model import ROLES, DealEvent
-from bot.pipeline.classify.candidates import _Cand, _unique, _unique_names
+from bot.pipeline.classify.candidates import _Cand, _unique
 from bot.pipeline.classify.status import _StatusCues
 from bot.pipeline.classify.tokens import _Ent, _Seg
+
+
+# Legal-form words that end a company's name in a report but not in how people name it.
+_LEGAL_FORMS = frozenset({"inc", "inc.", "corp", "corp.", "co", "co.", "cos", "cos.", "plc", "ltd", "ltd.", "llc"})
 
 
 class _Assembly(_StatusCues):
@@ -52,7 +56,15 @@ class _Assembly(_StatusCues):
         if x.type != y.type:
             return False
         xs = {self._short(e.name) for e in x.ents() if self._counts(e)}
-        return bool(xs & {self._short(e.name) for e in y.ents() if self._counts(e)})
+        if not xs & {self._short(e.name) for e in y.ents() if self._counts(e)}:
+            return False
+        for role in ("acquirer", "investor", "seller"):
+            # "accepts KKR bid ..., rejecting a rival bid from a management group": another bidder, another event
+            xr = {self._short(e.name) for e in x.roles.get(role, [])}
+            yr = {self._short(e.name) for e in y.roles.get(role, [])}
+            if xr and yr and not xr & yr:
+                return False
+        return True
 
     def _short(self, name: str) -> str:
         """A name without case or its corporate suffix: the summary's "Ecolab Inc" is the title's "ECOLAB"."""
@@ -194,7 +206,11 @@ class _Assembly(_StatusCues):
         stake = c.stake
         if stake is None and c.type in ("investment", "acquisition", "divestiture"):
             stake = self._stake_in_seg(c)
-        parties = {role: tuple(_unique_names(c.roles.get(role, []))) for role in ROLES[c.type] if c.roles.get(role)}
+        parties = {
+            role: tuple(dict.fromkeys(self._plain_name(e) for e in _unique(c.roles[role])))
+            for role in ROLES[c.type]
+            if c.roles.get(role)
+        }
         a, b = c.span
         toks = c.seg.toks
         b = min(max(b, c.trigger[1]), len(toks))
@@ -212,6 +228,20 @@ class _Assembly(_StatusCues):
             amount=money,
             evidence=evidence,
         )
+
+    def _plain_name(self, ent: _Ent) -> str:
+        """ "Sterling Drug Inc" is Sterling Drug, as people name it; but "News Corp" stays whole."""
+        if ent.watched:
+            return ent.name
+        words = ent.name.rstrip(",").split()
+        while len(words) > 1 and words[-1].lower() in _LEGAL_FORMS:
+            words.pop()
+            if len(words) > 1 and words[-1].lower() in ("and", "&"):
+                words.pop()
+            words[-1] = words[-1].rstrip(",")
+        if len(words) == 1 and words[0].lower() in self.vocab:
+            return ent.name
+        return " ".join(words)
 
     def _talks_only(self, c: _Cand) -> bool:
         """ "no longer in talks with Apple": talks that ended, no partnership that did."""

@@ -55,7 +55,3 @@ def _unique(ents: Iterable[_Ent]) -> list[_Ent]:
             seen.add(key)
             out.append(e)
     return out
-
-
-def _unique_names(ents: Iterable[_Ent]) -> list[str]:
-    return [e.name for e in _unique(ents)]

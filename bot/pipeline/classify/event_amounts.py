@@ -105,6 +105,18 @@ class _EventAmounts(_Navigation):
                     return k
         return limit
 
+    @staticmethod
+    def _per_share_total(toks: Sequence[_Tok], k: int) -> bool:
+        """ "for 73.50 dlrs a share, or about 6.6 bln dlrs": the total after a price per share."""
+        m = k - 1
+        while m >= 0 and toks[m].low in ("about", "around", "roughly", "some", "nearly", "approximately"):
+            m -= 1
+        if m < 0 or toks[m].low != "or":
+            return False
+        m -= 1 if m > 0 and toks[m - 1].low == "," else 0
+        lows = [t.low for t in toks[max(0, m - 3) : m]]
+        return "share" in lows or "a-share" in lows
+
     def _summary_amount(self, c: _Cand, summary: Sequence[_Seg], free: Callable[[_Tok, _Cand], bool]) -> _Tok | None:
         """ "The $27.7 billion deal closed ...": a summary figure named as the deal's value."""
         nouns = self.round_value_nouns if c.type == "funding" else self.deal_value_nouns
@@ -115,8 +127,12 @@ class _EventAmounts(_Navigation):
                     continue
                 after = [t.low for t in toks[k + 1 : k + 4] if t.low not in ("cash", "stock", "all-cash", "all-stock")]
                 before = [t.low for t in toks[max(0, k - 4) : k]]
-                if (after and after[0] in nouns) or (
-                    any(w in nouns for w in before) and any(w in ("valued", "worth", "of", "at") for w in before)
+                wide = [t.low for t in toks[max(0, k - 9) : k]]
+                if (
+                    (after and after[0] in nouns)
+                    or (any(w in nouns for w in before) and any(w in ("valued", "worth", "of", "at") for w in before))
+                    or (any(w in nouns for w in wide) and any(w in ("valued", "worth") for w in before))
+                    or self._per_share_total(toks, k)
                 ):
                     return tok
         return None

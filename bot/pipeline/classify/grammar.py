@@ -19,7 +19,6 @@ _WORTH_READING = re.compile(
     r"\b(?:it|its|they|their|both|two|compan(?:y|ies)|startup|firm|group|maker|service|deal|round|series|led)\b",
     re.IGNORECASE,
 )
-_GROUP_WORDS = re.compile(r"\b(?:both|two|companies|partners|they)\b", re.IGNORECASE)
 _GROUP_OR_BACKERS = re.compile(
     r"\b(?:both|two|companies|partners|they|led by|co-led by|backed by|participation from|investors)\b", re.IGNORECASE
 )
@@ -69,7 +68,7 @@ class _Grammar(_Assembly):
             and (summary_triggered or need_amount)
         ):
             style: CaseStyle | None = None
-            refer_words = _GROUP_WORDS if title_cands else _WORTH_READING
+            refer_words = _WORTH_READING
             if any(c.type == "funding" and "investors" not in c.roles for c in title_cands):
                 refer_words = _GROUP_OR_BACKERS  # "The round was led by ..." names the title's investors
             for start, end in self._sentences(summary.text):
@@ -86,6 +85,8 @@ class _Grammar(_Assembly):
                     style = case_style(summary.text, self.common)
                 seg = self._segment(text, spans, style, False)
                 seg.context = title_ents
+                if segs[0].style == "upper":
+                    self._proper_names(seg, title_ents)
                 self._complete_names(seg, title_ents)
                 segs.append(seg)
                 summary_cands.extend(self._extract(seg))
@@ -95,6 +96,24 @@ class _Grammar(_Assembly):
     def _has_trigger(self, text: str) -> bool:
         """Cheap test before the full reading: does any deal word occur at all?"""
         return self.trigger_search(text.lower()) is not None
+
+    @staticmethod
+    def _proper_names(seg: _Seg, title_ents: Sequence[_Ent]) -> None:
+        """ "LOEWS" in a wire headline is the summary's "Loews Corp": the fuller, properly cased name."""
+        for ent in title_ents:
+            if ent.watched:
+                continue
+            words = ent.name.lower().split()
+            for tok in seg.toks:
+                other = tok.ent
+                if other is None or other.watched:
+                    continue
+                full = other.name.lower().split()
+                if len(words) <= len(full) <= len(words) + 3 and any(
+                    full[k : k + len(words)] == words for k in range(len(full) - len(words) + 1)
+                ):
+                    ent.name = other.name
+                    break
 
     @staticmethod
     def _complete_names(seg: _Seg, known: Sequence[_Ent]) -> None:

@@ -206,6 +206,9 @@ class _Navigation(_Segments):
                 k = self._take_object(seg, k, limit, obj)
                 break
             low = tok.low
+            if low == "up" and k + 2 < limit and toks[k + 1].low == "to" and toks[k + 2].kind in ("%", "$"):
+                k += 2  # "buy up to 20 pct of Sun"
+                continue
             if low in ("in", "of") and (last_was_pct or (k > j and toks[k - 1].low in self.set["stake_nouns"])):
                 k += 1
                 continue
@@ -478,8 +481,8 @@ class _Navigation(_Segments):
         prev = toks[k].low if k >= 0 else ""
         if verb.tense in ("past", "pp") and prev in ("has", "have", "had"):
             return "perfect"
-        if prev in ("to", "will", "would", "won't"):
-            return "future"
+        if prev in ("to", "will", "would", "won't") or (prev == "be" and k > 0 and toks[k - 1].low == "to"):
+            return "future"  # "agreed to be acquired" is still to happen
         if verb.tense == "ger" and prev in ("is", "are", "was", "were"):
             return "progressive"
         return verb.tense

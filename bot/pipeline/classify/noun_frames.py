@@ -236,6 +236,9 @@ class _NounFrames(_RelationshipVerbs):
                 target = partner
             if not target and actor:
                 target = self._between(seg, actor, a, i)
+            if not target and actor and a > 0 and toks[a - 1].low in ("says", "said"):
+                # "RJR Nabisco says management group considering buyout": the one speaking is bid for
+                target = [e for e in self._sentence_subject(seg, a) if all(e is not x for x in actor)]
             if not actor or not target:
                 return []
             if {e.name for e in actor} & {e.name for e in target}:

@@ -11,6 +11,17 @@ from bot.pipeline.classify.lexicon_index import _Verb
 from bot.pipeline.classify.tokens import _Ent, _Seg, _Tok
 
 
+# Words before "back" that make it another verb's particle: "bring back", "buy back", "cut back".
+_BACK_PHRASAL = frozenset(
+    {"bring", "brings", "brought", "bringing", "buy", "buys", "bought", "buying", "cut", "cuts", "scale", "scales"}
+    | {"scaled", "pull", "pulls", "pulled", "roll", "rolls", "rolled", "step", "steps", "stepped", "come", "comes"}
+    | {"came", "fight", "fights", "fought", "hold", "holds", "held", "give", "gives", "gave", "call", "calls", "pay"}
+    | {"pays", "paid", "win", "wins", "won", "claw", "claws", "clawed", "sell", "sells", "sold", "set", "sets"}
+)
+# Verbs before a gerund "selling" that make it trade in goods: "stop making and selling", "resume selling".
+_TRADING_STOPS = frozenset({"stop", "stops", "stopped", "cease", "ceases", "ceased", "resume", "resumes", "resumed"})
+
+
 class _OwnershipVerbs(_EventAmounts):
     """Verb frames that change who owns or funds whom; each proposes candidate events."""
 
@@ -168,6 +179,8 @@ class _OwnershipVerbs(_EventAmounts):
         agent = self._passive_agent(seg, j, limit, verb)
         if agent:
             return []
+        if verb.tense == "ger" and any(t.low in _TRADING_STOPS for t in seg.toks[max(0, i - 4) : i]):
+            return []  # "will stop making and selling instant cameras": trade in goods stops, nothing is sold
         subj = self._subject(seg, i, verb.tense)
         if not subj:
             return []
@@ -292,6 +305,8 @@ class _OwnershipVerbs(_EventAmounts):
 
     def _v_invest(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         subj = self._subject(seg, i, verb.tense)
+        if verb.lemma == "back" and i > 0 and seg.toks[i - 1].low in _BACK_PHRASAL:
+            return []  # "to bring back original formula", "buys back shares"
         if verb.lemma == "back":
             obj = self._object(seg, j, limit)
             if not obj.ents or obj.deal_noun or any(e.possessive for e in obj.ents):
@@ -451,7 +466,10 @@ class _OwnershipVerbs(_EventAmounts):
                     end += 2
                 etype: EventType = "acquisition" if pct is not None and pct > 50 else "investment"
                 first = "acquirer" if etype == "acquisition" else "investor"
-                return [self._cand(seg, etype, {first: subj, "target": obj.ents}, (i, j), end, stake=pct)]
+                c = self._cand(seg, etype, {first: subj, "target": obj.ents}, (i, j), end, stake=pct)
+                if self._tense(seg, i, verb) in ("pres", "past", "perfect"):
+                    c.status_hint = "completed"  # "Loews raises CBS stake to 24.9 pct": the shares are bought
+                return [c]
             if verb.lemma in ("close", "complete") and not funding_word:
                 return []
             if amount is None and not funding_word:

@@ -12,6 +12,10 @@ _ADOPT_VERBS = frozenset({"use", "deploy", "integrate"})  # taking on a supplier
 _PARTNER_NEXT = frozenset({"with", "on", "to", "up", "together", "for", "across", "around", "again"})
 
 
+# What a company moves that is a place of its own, not a supplier: "moves headquarters to Atlanta".
+_RELOCATED = frozenset(
+    {"headquarters", "hq", "head", "offices", "office", "base", "plant", "plants", "factory", "jobs"}
+)
 _PERSON_WORDS = frozenset(
     {"ceo", "chief", "chairman", "chair", "president", "head", "cfo", "cto", "coo", "director", "executive"}
     | {"boss", "lead", "leader", "former", "co-founder", "cofounder"}
@@ -352,6 +356,8 @@ class _RelationshipVerbs(_OwnershipVerbs):
         if not subj:
             return []
         toks = seg.toks
+        if any(toks[m].low in _RELOCATED for m in range(j, min(limit, j + 4))):
+            return []  # "to move headquarters to Atlanta": a place, not a supplier
         old, end1 = self._after(seg, j, limit, ("from", "away from"))
         new: list[_Ent] = []
         end2 = end1

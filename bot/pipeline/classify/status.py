@@ -42,6 +42,8 @@ class _StatusCues(_Extraction):
         if c.type == "funding":
             if c.tense in ("ger", "progressive") or "rumor" in classes:
                 return "rumor"
+            if c.tense == "future" or self._has_word(seg, a, c.trigger[0], ("plans", "plan", "planned")):
+                return "announced"  # "to get $562.5 million from cable operators", "plans rights issue"
             return "completed"
         if "completed" in classes or c.tense == "perfect" or c.status_hint == "completed":
             return "completed"
