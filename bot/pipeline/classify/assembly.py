@@ -7,7 +7,6 @@ from bot.pipeline.classify.candidates import _Cand, _unique
 from bot.pipeline.classify.status import _StatusCues
 from bot.pipeline.classify.tokens import _Ent, _Seg
 
-
 # Legal-form words that end a company's name in a report but not in how people name it.
 _LEGAL_FORMS = frozenset({"inc", "inc.", "corp", "corp.", "co", "co.", "cos", "cos.", "plc", "ltd", "ltd.", "llc"})
 

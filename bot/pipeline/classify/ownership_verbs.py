@@ -10,7 +10,6 @@ from bot.pipeline.classify.event_amounts import _EventAmounts
 from bot.pipeline.classify.lexicon_index import _Verb
 from bot.pipeline.classify.tokens import _Ent, _Seg, _Tok
 
-
 # Words before "back" that make it another verb's particle: "bring back", "buy back", "cut back".
 _BACK_PHRASAL = frozenset(
     {"bring", "brings", "brought", "bringing", "buy", "buys", "bought", "buying", "cut", "cuts", "scale", "scales"}
