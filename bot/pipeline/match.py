@@ -438,9 +438,9 @@ class Matcher:
             return None
         if len(surface) <= 2 and (
             (start >= 2 and text[start - 1] == "." and text[start - 2].isalpha())
-            or (text[end : end + 1] == "." and text[end + 1 : end + 2].isalpha())
+            or (text[end : end + 1] == "." and (text[end + 1 : end + 2].isalpha() or len(surface) == 1))
         ):
-            return None  # the "F" of "E.F. HUTTON" is an initial, not Ford's ticker
+            return None  # the "F" of "E.F. HUTTON" or "F. Ross Johnson" is an initial, not Ford's ticker
         needs_context = bool(alias.context_required)
         if alias.ambiguous and alias.context_required is not False:
             style = case_style(text, self._common)  # only asked for when capitals decide

@@ -128,7 +128,9 @@ class _Assembly(_StatusCues):
             return False
         roles = c.roles
         for role, names in list(roles.items()):
-            names = [e for e in names if e.name.lower() not in self.no_party and e.name.strip()]
+            names = [
+                e for e in names if e.name.lower() not in self.no_party and e.name.lower() not in _LEGAL_FORMS
+            ]  # "from Kohlberg Kravis Roberts and Co": "Co" is no party of its own
             if names:
                 roles[role] = _unique(names)
             else:

@@ -78,6 +78,8 @@ class _EventAmounts(_Navigation):
         a, b = self._clause(seg, c.trigger[0])
         b = self._next_clause(seg, max(c.span[1], c.trigger[1]), b)
         lo = max(a, min(c.span[0], c.trigger[0]) - 3)
+        comma = next((k for k in range(c.trigger[0] - 1, lo - 1, -1) if toks[k].low == ","), -1)
+        lo = max(lo, comma + 1)  # "... valued at 25 bln dlrs, rejecting a rival bid": the figure is the first bid's
         hi = min(b, max(c.span[1], c.trigger[1]) + 4)
         for k in range(lo, hi):
             tok = toks[k]

@@ -20,6 +20,8 @@ _SINGLE_REFS = frozenset(
 _PHRASES: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}  # `_after`'s prepositions, split once
 
 
+# Words that with "group" make a buyer without a name: "a management group".
+_GROUP_HEADS = frozenset({"management", "investor", "investment", "buyout", "shareholder", "employee"})
 # Words of time after a name: "tried to buy SSI earlier this year" names no goods.
 _TIME_WORDS = frozenset({"earlier", "later", "this", "last", "next", "today", "yesterday", "tomorrow", "once", "again"})
 
@@ -206,6 +208,11 @@ class _Navigation(_Segments):
                 k = self._take_object(seg, k, limit, obj)
                 break
             low = tok.low
+            if low in _GROUP_HEADS and k + 1 < limit and toks[k + 1].low == "group":
+                # "a rival bid from a management group": a buyer without a name
+                obj.ents = [_Ent(seg.text[tok.start : toks[k + 1].end], False, tok.start, toks[k + 1].end)]
+                obj.end = k + 2
+                return obj
             if low == "up" and k + 2 < limit and toks[k + 1].low == "to" and toks[k + 2].kind in ("%", "$"):
                 k += 2  # "buy up to 20 pct of Sun"
                 continue

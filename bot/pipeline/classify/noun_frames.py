@@ -9,6 +9,10 @@ from bot.pipeline.classify.relationship_verbs import _RelationshipVerbs
 from bot.pipeline.classify.tokens import _Ent, _Seg, _Tok
 
 
+# Verbs with which the one bid for answers a bid named after it: "rejecting a rival bid from X".
+_ANSWERING_BIDS = ("reject", "rebuff", "spurn", "accept", "welcom", "fight", "fought", "resist", "oppos")
+
+
 class _NounFrames(_RelationshipVerbs):
     """Deal nouns read with the names around them, for headlines without a deal verb."""
 
@@ -217,6 +221,13 @@ class _NounFrames(_RelationshipVerbs):
                 # "Core Scientific shareholders vote down CoreWeave takeover": the owners judge a bid for them;
                 # "Harcourt restructures to fight Maxwell bid": the one fighting it is the one bid for
                 actor, target = pre, subj
+            elif not pre and not post_of and poss is None and subj and any(
+                toks[k].low.startswith(_ANSWERING_BIDS) for k in range(a, i)
+            ):
+                # "..., rejecting a rival bid from a management group": bid for the subject, by the one named after
+                actor, target = agent, subj
+                if not actor:
+                    return []
             elif poss is not None:
                 actor = [poss]
                 if verb_before in ("joins", "join", "joined") and subj:

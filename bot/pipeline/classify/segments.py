@@ -88,8 +88,25 @@ class _Segments(_Lexicon):
                     continue
             append(_Tok("w", word, s0, e0))
 
-    @staticmethod
-    def _attach(toks: list[_Tok], text: str) -> list[_Tok]:
+    def _name_before_ticker(self, out: list[_Tok], text: str, ent: _Ent) -> None:
+        """ "OFFERS ... FOR TIME <TL>": the words right before a watched ticker are that company's name."""
+        k = len(out)
+        while (
+            k > 0
+            and len(out) - k < 3
+            and out[k - 1].kind == "w"
+            and out[k - 1].text[:1].isupper()
+            and out[k - 1].low not in self.functional
+        ):
+            k -= 1
+        if k == len(out):
+            return
+        start, end = out[k].start, out[-1].end
+        tok = _Tok("E", text[start:end], start, end)
+        tok.ent = _Ent(ent.name, True, start, end)
+        out[k:] = [tok]
+
+    def _attach(self, toks: list[_Tok], text: str) -> list[_Tok]:
         """Fold possessives and <TICKER> marks into the token before them."""
         out: list[_Tok] = []
         i = 0
@@ -115,6 +132,9 @@ class _Segments(_Lexicon):
                 i += 1
                 continue
             if tok.low == "<" and i + 2 < n and toks[i + 2].low == ">" and len(toks[i + 1].text) <= 6:
+                ticker = toks[i + 1]
+                if ticker.kind == "E" and ticker.ent is not None and out and out[-1].kind == "w":
+                    self._name_before_ticker(out, text, ticker.ent)
                 i += 3
                 continue
             out.append(tok)

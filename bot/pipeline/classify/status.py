@@ -19,10 +19,15 @@ class _StatusCues(_Extraction):
         source = False
         # "tried to buy SSI but was rebuffed": a "but" clause right after tells how the attempt ended
         but_end = self._clause(seg, b + 1)[1] if b + 1 < len(seg.toks) and seg.toks[b].low == "but" else b
+        # "accepted KKR's offer ..., rejecting a rival bid": what follows a comma after the event ends another
+        after = max(c.span[1], c.trigger[1])
+        comma = next((k for k in range(after, b) if seg.toks[k].low == ","), b)
         for i, _j, cls in seg.cues:
             if cls == "unnamed_source":
                 source = True
             in_clause = a <= i < b or (i < a and self._same_sentence(seg, i, c.trigger[0]))
+            if cls == "terminated" and comma <= i < b:
+                in_clause = False
             if in_clause or (b <= i < but_end and cls == "terminated"):
                 classes.add(str(cls))
         if c.type == "partnership_end":
