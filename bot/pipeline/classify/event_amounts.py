@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from bot.pipeline.classify.candidates import _Cand
+from bot.pipeline.classify.lexicon_index import _Verb
 from bot.pipeline.classify.navigation import _PRONOUNS, _Navigation
 from bot.pipeline.classify.tokens import _Seg, _Tok
 
@@ -87,8 +88,13 @@ class _EventAmounts(_Navigation):
                 return tok
         if c.type in ("partnership", "partnership_end"):
             return None
-        # "... for about $2 billion" later in the clause
+        # "... for about $2 billion" later in the clause, before another deal verb takes over
+        others = {i for i, _, payload in seg.hits if i >= c.trigger[1] and isinstance(payload, _Verb)}
         for k in range(max(hi, c.trigger[1]), b):
+            if k in others:
+                break  # "... and simultaneously sold the United Artists unit ... for about 480 mln dlrs"
+            if toks[k].kind == "$" and self._per_share_total(toks, k) and free(toks[k], c):
+                return toks[k]  # "for 76.50 dlrs a share, or about 4.8 bln dlrs"
             if toks[k].low == "for":
                 m = k + 1
                 while m < b and toks[m].low in self.amount_fillers:

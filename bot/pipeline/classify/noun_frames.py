@@ -8,7 +8,6 @@ from bot.pipeline.classify.navigation import _GROUP_REFS, _PRONOUNS
 from bot.pipeline.classify.relationship_verbs import _RelationshipVerbs
 from bot.pipeline.classify.tokens import _Ent, _Seg, _Tok
 
-
 # Verbs with which the one bid for answers a bid named after it: "rejecting a rival bid from X".
 _ANSWERING_BIDS = ("reject", "rebuff", "spurn", "accept", "welcom", "fight", "fought", "resist", "oppos")
 
@@ -221,8 +220,12 @@ class _NounFrames(_RelationshipVerbs):
                 # "Core Scientific shareholders vote down CoreWeave takeover": the owners judge a bid for them;
                 # "Harcourt restructures to fight Maxwell bid": the one fighting it is the one bid for
                 actor, target = pre, subj
-            elif not pre and not post_of and poss is None and subj and any(
-                toks[k].low.startswith(_ANSWERING_BIDS) for k in range(a, i)
+            elif (
+                not pre
+                and not post_of
+                and poss is None
+                and subj
+                and any(toks[k].low.startswith(_ANSWERING_BIDS) for k in range(a, i))
             ):
                 # "..., rejecting a rival bid from a management group": bid for the subject, by the one named after
                 actor, target = agent, subj
