@@ -105,6 +105,8 @@ class _Extraction(_NounFrames):
                         if c.amount is None and amount is not None and c.type not in ("partnership_end",):
                             c.amount = amount
                     return
+                elif tok.kind == "E" and tok.ent is not None and tok.ent.name.lower() in self.no_party:
+                    pass  # "as GPU supplier in a $17.4 billion deal"
                 elif tok.kind != "w" or (
                     tok.low not in self.set["fillers"] and tok.low not in self.vocab and "-" not in tok.low
                 ):

@@ -209,9 +209,13 @@ class _Navigation(_Segments):
                 break
             low = tok.low
             if low in _GROUP_HEADS and k + 1 < limit and toks[k + 1].low == "group":
-                # "a rival bid from a management group": a buyer without a name
-                obj.ents = [_Ent(seg.text[tok.start : toks[k + 1].end], False, tok.start, toks[k + 1].end)]
-                obj.end = k + 2
+                # "a rival bid from a management group": a buyer without a name, unless its leader is named
+                leader = toks[k + 4] if k + 4 < limit and seg.lows[k + 2 : k + 4] == ["led", "by"] else None
+                if leader is not None and leader.ent is not None:
+                    obj.ents, obj.end = [leader.ent], k + 5
+                else:
+                    obj.ents = [_Ent(seg.text[tok.start : toks[k + 1].end], False, tok.start, toks[k + 1].end)]
+                    obj.end = k + 2
                 return obj
             if low == "up" and k + 2 < limit and toks[k + 1].low == "to" and toks[k + 2].kind in ("%", "$"):
                 k += 2  # "buy up to 20 pct of Sun"

@@ -370,11 +370,32 @@ class _OwnershipVerbs(_EventAmounts):
         pct = obj.pct
         if pct is None:
             pct = self._stake_near(seg, obj.end, limit)
+        deal_end = self._supply_deal_after(seg, obj.end, limit)
+        if pct is None and deal_end:
+            # "commits $500 million to MP Materials in rare-earth magnet supply deal": money for goods
+            parties = _unique(subj + obj.ents)
+            return [self._cand(seg, "partnership", {"parties": parties}, (i, j), deal_end, amount=amount)]
         return [
             self._cand(
                 seg, "investment", {"investor": subj, "target": obj.ents}, (i, j), obj.end, amount=amount, stake=pct
             )
         ]
+
+    def _supply_deal_after(self, seg: _Seg, start: int, limit: int) -> int:
+        """Where "in (a) ... supply deal" right after `start` ends; 0 when no such deal follows."""
+        toks = seg.toks
+        if start >= limit or toks[start].low not in ("in", "under", "as", "via"):
+            return 0
+        for m in range(start + 1, min(limit, start + 8)):
+            low = toks[m].low
+            if (
+                low in ("deal", "agreement", "pact", "contract")
+                and toks[m - 1].low in self.set["partnership_modifiers"]
+            ):
+                return m + 1
+            if low in self.preps:
+                return 0
+        return 0
 
     def _stake_near(self, seg: _Seg, start: int, limit: int) -> float | None:
         toks = seg.toks
