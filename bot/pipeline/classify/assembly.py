@@ -123,7 +123,7 @@ class _Assembly(_StatusCues):
         return any(self._short(e.name) in names for e in c.ents()) and c.type != "funding"
 
     def _valid(self, c: _Cand) -> bool:
-        negated = c.type != "partnership_end" and self._clause_says(c.seg, c.trigger[0], "negated")
+        negated = c.type != "partnership_end" and self._negated(c)
         if negated or self._clause_says(c.seg, c.trigger[0], "background"):
             return False
         roles = c.roles
@@ -158,6 +158,15 @@ class _Assembly(_StatusCues):
             if first in roles and second in roles and {e.name for e in roles[first]} & {e.name for e in roles[second]}:
                 return False
         return True
+
+    def _negated(self, c: _Cand) -> bool:
+        """ "has no plans to buy X" denies the deal; "rules out bid for BP, saying it has 'no intention'" ends one."""
+        seg = c.seg
+        if not seg.cues:
+            return False
+        a, b = self._clause(seg, c.trigger[0])
+        comma = next((k for k in range(c.trigger[1], b) if seg.toks[k].low == ","), b)
+        return any(a <= i < comma and cls == "negated" for i, _, cls in seg.cues)
 
     def _same(self, x: _Cand, y: _Cand) -> bool:
         if x.type != y.type:

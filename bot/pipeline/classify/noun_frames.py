@@ -12,6 +12,10 @@ from bot.pipeline.classify.tokens import _Ent, _Seg, _Tok
 _ANSWERING_BIDS = ("reject", "rebuff", "spurn", "accept", "welcom", "fight", "fought", "resist", "oppos")
 
 
+# Verbs that close a deal: "closes Mint Mobile deal".
+_CLOSING = frozenset({"closes", "closed", "completes", "completed", "finalizes", "finalises", "finalized", "finalised"})
+
+
 class _NounFrames(_RelationshipVerbs):
     """Deal nouns read with the names around them, for headlines without a deal verb."""
 
@@ -443,6 +447,8 @@ class _NounFrames(_RelationshipVerbs):
         if pre and (poss is not None or self._clause_says(seg, i, "terminated")):
             # "Microsoft's Activision deal", "walks away from Figma deal"
             return "acquisition"
+        if len(pre) == 1 and not modifiers and i > len(pre) and seg.toks[i - 2].low in _CLOSING:
+            return "acquisition"  # "T-Mobile closes Mint Mobile deal": a deal closed on a company is its purchase
         if big and pair and self._clause_says(seg, i, "terminated"):
             return "acquisition"
         if len(pre) == 2 and not modifiers:
