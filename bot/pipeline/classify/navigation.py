@@ -97,6 +97,9 @@ class _Navigation(_Segments):
                 return self._group_left(seg, k)
             if tok.low in _PRONOUNS:
                 return self._sentence_subject(seg, k, plural=tok.low == "they", singular=tok.low == "it")
+            if tok.low == "group" and k > a and toks[k - 1].low in _GROUP_HEADS:
+                # "INVESTOR GROUP HAS 5.3 PCT OF KOPPERS": a buyer without a name
+                return [_Ent(seg.text[toks[k - 1].start : tok.end], False, toks[k - 1].start, tok.end)]
             if tok.low in _GROUP_REFS and seg.context:
                 return self._context_group(seg)
             if tok.low in (",", "and"):

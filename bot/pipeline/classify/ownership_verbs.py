@@ -17,6 +17,8 @@ _BACK_PHRASAL = frozenset(
     | {"came", "fight", "fights", "fought", "hold", "holds", "held", "give", "gives", "gave", "call", "calls", "pay"}
     | {"pays", "paid", "win", "wins", "won", "claw", "claws", "clawed", "sell", "sells", "sold", "set", "sets"}
 )
+# Verbs that raise a holding: "raises stake in CBS", "LIFTS ALLEGIS STAKE".
+_STAKE_RAISING = frozenset({"raise", "lift", "boost", "increase", "up"})
 # Verbs before a gerund "selling" that make it trade in goods: "stop making and selling", "resume selling".
 _TRADING_STOPS = frozenset({"stop", "stops", "stopped", "cease", "ceases", "ceased", "resume", "resumes", "resumed"})
 
@@ -239,7 +241,14 @@ class _OwnershipVerbs(_EventAmounts):
             target = roles["target"] = [self._subsidiary(seg, t) for t in target]
             if any(t.name == s.name for t in target for s in subj):
                 return []
-        return [self._cand(seg, "divestiture", roles, (i, j), max(end, end2), amount=obj.amount, stake=obj.pct)]
+        c = self._cand(seg, "divestiture", roles, (i, j), max(end, end2), amount=obj.amount, stake=obj.pct)
+        if verb.lemma.endswith("stake in"):
+            toks = seg.toks
+            if end + 1 < limit and toks[end].low == "to" and toks[end + 1].kind == "%":
+                c.stake, c.span = toks[end + 1].pct, (c.span[0], end + 2)  # the holding left: "to 4.5 pct"
+            if self._tense(seg, i, verb) in ("pres", "past", "perfect"):
+                c.status_hint = "completed"  # "cuts stake in Allegis to 4.5 pct": the shares are sold
+        return [c]
 
     def _v_shop(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         """ "Allegis seeks buyer for Hertz unit": a sale sought, so a rumoured divestiture."""
@@ -474,8 +483,14 @@ class _OwnershipVerbs(_EventAmounts):
             m = j
             while m < limit and toks[m].low in ("its", "their", "his", "her", "the", "a"):
                 m += 1
-            if verb.lemma == "raise" and m < limit and toks[m].low in self.set["stake_nouns"]:
+            named_stake = m + 1 < limit and toks[m].kind == "E" and toks[m + 1].low in self.set["stake_nouns"]
+            if verb.lemma in _STAKE_RAISING and m < limit and (toks[m].low in self.set["stake_nouns"] or named_stake):
+                # "raises stake in CBS to 24.9 pct", "LIFTS ALLEGIS STAKE TO 9.8 PCT"
                 obj = self._object(seg, m, limit)
+                if named_stake:
+                    ent = toks[m].ent
+                    assert ent is not None
+                    obj = _Obj(ents=[ent], stake=True, end=m + 2)
                 subj = self._subject(seg, i, verb.tense)
                 if not subj or not obj.ents:
                     return []
@@ -492,6 +507,8 @@ class _OwnershipVerbs(_EventAmounts):
                 return [c]
             if verb.lemma in ("close", "complete") and not funding_word:
                 return []
+            if verb.lemma in _STAKE_RAISING and verb.lemma != "raise":
+                return []  # "lifts forecast", "boosts output": only a stake is raised this way
             if amount is None and not funding_word:
                 return []
             if amount is not None and not funding_word and verb.lemma != "raise":
