@@ -22,6 +22,10 @@ _WORTH_READING = re.compile(
 _GROUP_OR_BACKERS = re.compile(
     r"\b(?:both|two|companies|partners|they|led by|co-led by|backed by|participation from|investors)\b", re.IGNORECASE
 )
+# A headline that asks rather than tells: "Is X buying Y?", "Will X and Y merge?"
+_QUESTION = re.compile(
+    r"^\s*(?:is|are|was|were|will|would|could|can|should|does|do|did|has|have)\b[^?]*\?\s*$", re.IGNORECASE
+)
 _MONEY_SIGN = re.compile(r"[$€£¥₹]|\b(?:dlrs|dollars|euros|pounds)\b", re.IGNORECASE)
 
 
@@ -50,6 +54,8 @@ class _Grammar(_Assembly):
             norm = title if m.field == "title" else summary
             name = self.canonical.get(self._key(m.company), m.company)
             by_field[m.field].append((norm.from_original(m.start), norm.from_original(m.end), name))
+        if title_triggered and _QUESTION.match(title.text):
+            title_triggered = False  # "Is Salesforce buying Informatica?" asks; it reports nothing
         if title_triggered:
             segs = [self._segment(title.text, by_field["title"], case_style(title.text, self.common), True)]
             title_ents = [t.ent for t in segs[0].toks if t.ent is not None]

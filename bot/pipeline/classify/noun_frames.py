@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.model import EventType
 from bot.pipeline.classify.candidates import _Cand, _unique
+from bot.pipeline.classify.lexicon_index import _Verb
 from bot.pipeline.classify.navigation import _GROUP_REFS, _PRONOUNS
 from bot.pipeline.classify.relationship_verbs import _RelationshipVerbs
 from bot.pipeline.classify.tokens import _Ent, _Seg, _Tok
@@ -157,6 +158,8 @@ class _NounFrames(_RelationshipVerbs):
                 post_of, end = self._after(seg, m, b, ("to",))  # "takeover approach to Intel"
         if kind == "deal" and m < b and toks[m].low == "to":
             return []
+        if kind == "partnership" and j + 1 < b and toks[j].low == "to" and self._buying_verb_at(seg, j + 1):
+            return []  # "inks $8B pact to scoop up Informatica": the pact is the purchase
         if kind == "deal" and j + 1 < b and toks[j].low == "to" and toks[j + 1].low in self.set["supply_verbs"]:
             # "signs deal to supply Anthropic with TPUs": a supply deal with the one supplied
             partner, end = self._served(seg, j + 2, b)
@@ -235,6 +238,11 @@ class _NounFrames(_RelationshipVerbs):
                 actor, target = agent, subj
                 if not actor:
                     return []
+            elif not pre and not post_of and poss is None and subj and self._owners_of(seg, subj):
+                # "Informatica shares soar on report Salesforce is weighing a bid": the stock's company is bid for
+                actor, target = agent or self._between(seg, subj, a, i), subj
+                if not actor:
+                    return []
             elif poss is not None:
                 actor = [poss]
                 if verb_before in ("joins", "join", "joined") and subj:
@@ -300,6 +308,12 @@ class _NounFrames(_RelationshipVerbs):
                 roles["investors"] = _unique(investors)
             out.append(self._cand(seg, etype, roles, (i, j), end, amount=amount))
         return out
+
+    def _buying_verb_at(self, seg: _Seg, k: int) -> bool:
+        return any(
+            i == k and isinstance(p, _Verb) and p.frame in ("buy", "merge", "invest", "put", "sell")
+            for i, _, p in seg.hits
+        )
 
     def _served(self, seg: _Seg, k: int, limit: int) -> tuple[list[_Ent], int]:
         """Whom a supply verb at k-1 serves: "supply Anthropic", "make Tesla's chips", "build chips for OpenAI"."""
@@ -430,6 +444,8 @@ class _NounFrames(_RelationshipVerbs):
         if any(m in self.set["partnership_modifiers"] for m in modifiers):
             return "partnership"
         word = seg.toks[i].low
+        if word == "talks" and len(pre) == 1 and not partner and self._clause_says(seg, i, "terminated"):
+            return "acquisition"  # "walks away from Informatica talks"
         if word in ("talks", "negotiations", "discussions", "terms"):
             # "talks with X on a merger": the topic names the deal
             for k in range(j, min(len(seg.toks), j + 8)):
