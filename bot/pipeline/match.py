@@ -516,7 +516,12 @@ class Matcher:
                 prev_words = _WORD.findall(before)
                 if prev_words:
                     prev = prev_words[-1]
-                    if prev[0].isupper() and prev.lower() not in self._common and not prev.endswith("'s"):
+                    if (
+                        prev[0].isupper()
+                        and prev.lower() not in self._common
+                        and not prev.endswith("'s")
+                        and prev.rpartition("-")[2].lower() not in self._compounds  # "Nvidia-backed Mistral"
+                    ):
                         return True
         return False
 

@@ -517,7 +517,7 @@ class _OwnershipVerbs(_EventAmounts):
         if not subj:
             return []
         investors, end2 = self._after(seg, end, limit, ("from", "led by", "co-led by", "backed by", "including"))
-        investors = investors + self._compound_investors(seg, i, limit)
+        investors = investors + self._compound_investors(seg, self._clause(seg, i)[0], limit)  # "Nvidia-backed X"
         roles: dict[str, list[_Ent]] = {"target": subj[:1]}
         if investors:
             roles["investors"] = _unique(investors)
