@@ -133,6 +133,8 @@ class _EventAmounts(_Navigation):
             for k, tok in enumerate(toks):
                 if tok.kind != "$" or not free(tok, c) or self._not_value(seg, k, c.type == "funding"):
                     continue
+                if tok.money is not None and tok.money.value < 1e6:
+                    continue  # a price per share or a fee, not what a company changes hands for
                 after = [t.low for t in toks[k + 1 : k + 4] if t.low not in ("cash", "stock", "all-cash", "all-stock")]
                 before = [t.low for t in toks[max(0, k - 4) : k]]
                 wide = [t.low for t in toks[max(0, k - 9) : k]]

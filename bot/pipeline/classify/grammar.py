@@ -24,7 +24,7 @@ _GROUP_OR_BACKERS = re.compile(
 )
 # A headline that asks rather than tells: "Is X buying Y?", "Will X and Y merge?"
 _QUESTION = re.compile(
-    r"^\s*(?:is|are|was|were|will|would|could|can|should|does|do|did|has|have)\b[^?]*\?\s*$", re.IGNORECASE
+    r"^\s*(?:is|are|was|were|will|would|could|can|should|does|do|did|has|have)\b[^?.!]*\?", re.IGNORECASE
 )
 _MONEY_SIGN = re.compile(r"[$€£¥₹]|\b(?:dlrs|dollars|euros|pounds)\b", re.IGNORECASE)
 

@@ -243,6 +243,8 @@ class _NounFrames(_RelationshipVerbs):
                 actor, target = agent or self._between(seg, subj, a, i), subj
                 if not actor:
                     return []
+            elif poss is not None and agent and not post_of:
+                actor, target = agent, [poss]  # "EA's $55bn take-private by PIF-led consortium"
             elif poss is not None:
                 actor = [poss]
                 if verb_before in ("joins", "join", "joined") and subj:

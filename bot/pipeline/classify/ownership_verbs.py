@@ -601,11 +601,11 @@ class _OwnershipVerbs(_EventAmounts):
             tok = toks[k]
             if tok.kind == "$" and amount is None:
                 amount = tok
-            if tok.low in self.funding_nouns or tok.low == "series":
-                found = True
+            if tok.low in self.funding_nouns or tok.low in ("series", "bet", "investment", "injection"):
+                found = True  # "leads $308M bet on Runway"
             if tok.kind == "E" and not (tok.ent and tok.ent.possessive):
                 break
-            if tok.low in ("in", "for", "into", "of") and found:
+            if tok.low in ("in", "for", "into", "of", "on") and found:
                 break
             k += 1
         if not found:
@@ -623,7 +623,7 @@ class _OwnershipVerbs(_EventAmounts):
                 nxt = toks[m + 1].ent if m + 1 < len(toks) else None
                 target = [nxt] if nxt is not None else [ent]
         end = k
-        if not target and k < limit and toks[k].low in ("in", "for", "into", "of"):
+        if not target and k < limit and toks[k].low in ("in", "for", "into", "of", "on"):
             obj = self._object(seg, k + 1, limit)
             target, end = obj.ents, obj.end
         elif not target and k < limit and toks[k].kind == "E":
