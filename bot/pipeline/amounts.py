@@ -187,12 +187,34 @@ def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+# "ONE BLN DLRS", "a billion dollars": wire copy spells small numbers out
+_SPELLED = re.compile(
+    r"(?<![\w$])(?P<num>one|two|three|four|five|six|seven|eight|nine|ten|a)\s{1,2}"
+    r"(?P<scale>trillion|billion|bln|million|mln)\s{1,2}(?:dollars|dlrs)(?!\w)",
+    re.IGNORECASE,
+)
+_SPELLED_VALUES = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+_SPELLED_VALUES |= {"nine": 9, "ten": 10}
+
+
+def _spelled_amounts(text: str) -> list[AmountSpan]:
+    return [
+        AmountSpan(
+            m.start(),
+            m.end(),
+            Money(_SPELLED_VALUES[m.group("num").lower()] * _SCALES[m.group("scale").lower()], "USD"),
+        )
+        for m in _SPELLED.finditer(text)
+    ]
+
+
 def find_amounts(text: str) -> list[AmountSpan]:
     """Every money figure in `text`, in order; a bare number without a currency is not money."""
     found: list[AmountSpan] = []
     digit = _DIGIT.search(text)
     if digit is None:
-        return found
+        low = text.lower()
+        return _spelled_amounts(text) if "dlrs" in low or "dollars" in low else found
     low = text.lower()
     if _CURRENCY_HINT.search(low) is None:
         return found
@@ -214,6 +236,8 @@ def find_amounts(text: str) -> list[AmountSpan]:
                 continue
             taken.append((m.start(), m.end()))
             found.append(AmountSpan(m.start(), m.end(), Money(value, currency)))
+    if "dlrs" in low or "dollars" in low:
+        found.extend(a for a in _spelled_amounts(text) if not any(a.start < e and s < a.end for s, e in taken))
     found.sort(key=lambda a: a.start)
     return found
 

@@ -442,6 +442,8 @@ class Matcher:
         ):
             return None  # the "F" of "E.F. HUTTON" or "F. Ross Johnson" is an initial, not Ford's ticker
         needs_context = bool(alias.context_required)
+        if not alias.ambiguous and not alias.ticker and " " not in surface and self._names_other(text, end):
+            return None  # "DOME MINES" is another company than Dome Petroleum
         if alias.ambiguous and alias.context_required is not False:
             style = case_style(text, self._common)  # only asked for when capitals decide
             if self._other_thing(text, start, end, style):
@@ -454,6 +456,14 @@ class Matcher:
             if alias.ticker and style != "upper" and surface.isupper():
                 needs_context = False
         return _Hit(start, end, alias, needs_context)
+
+    def _names_other(self, text: str, end: int) -> bool:
+        """Whether a capitalised company word follows a one-word name: "Dome Mines", "Mercury Systems"."""
+        following = _WORD.match(text, end + 1) if text[end : end + 1] == " " else None
+        if following is None:
+            return False
+        word = following.group()
+        return word[0].isupper() and word.lower() in self._other_entity
 
     def _noun_follows(self, text: str, end: int, style: CaseStyle) -> bool:
         """ "Block party", "Apple orchards": an opening name followed by a plain noun is the word."""

@@ -32,6 +32,10 @@ from bot.pipeline.amounts import find_amounts, find_stakes, parse_money
         ("A$39 billion", 39e9, "AUD"),
         ("¥2 trillion", 2e12, "JPY"),
         ("$50 billion-plus", 50e9, "USD"),
+        ("USD 2 bn", 2e9, "USD"),
+        ("ONE BLN DLRS", 1e9, "USD"),
+        ("a billion dollars", 1e9, "USD"),
+        ("three million dollars and 5 pct", 3e6, "USD"),
     ],
 )
 def test_money_forms(text: str, value: float, currency: str) -> None:
@@ -78,3 +82,8 @@ def test_percentages_over_100_are_not_stakes() -> None:
 def test_never_crashes(text: str) -> None:
     find_amounts(text)
     find_stakes(text)
+
+
+def test_spelled_words_are_money_only_with_a_scale_and_dollars() -> None:
+    assert find_amounts("one of the dollars") == []
+    assert find_amounts("a million reasons") == []

@@ -141,8 +141,8 @@ class _Assembly(_StatusCues):
             "funding": ("target",),
             "divestiture": ("seller", "target"),
         }.get(c.type, ("parties",))
-        if c.frame == "receive" and c.type == "acquisition" and "target" in roles:
-            need = ("target",)  # "X receives $2 billion buyout offer": the bidder may go unnamed
+        if c.frame in ("receive", "shop") and c.type == "acquisition" and "target" in roles:
+            need = ("target",)  # "X receives $2 billion buyout offer", "X seeks buyer": the bidder may go unnamed
         if any(r not in roles for r in need):
             return False
         if c.type in ("merger", "partnership", "partnership_end") and len(roles["parties"]) < 2:

@@ -89,8 +89,12 @@ class _EventAmounts(_Navigation):
         if c.type in ("partnership", "partnership_end"):
             return None
         # "... for about $2 billion" later in the clause, before another deal verb takes over
-        others = {i for i, _, payload in seg.hits if i >= c.trigger[1] and isinstance(payload, _Verb)}
-        for k in range(max(hi, c.trigger[1]), b):
+        others = {
+            i
+            for i, j, payload in seg.hits
+            if i >= c.trigger[1] and isinstance(payload, _Verb) and not (j < b and toks[j].low == "by")
+        }  # another deal verb, but not "led by ...": that one describes a party
+        for k in range(max(c.span[1], c.trigger[1]), b):
             if k in others:
                 break  # "... and simultaneously sold the United Artists unit ... for about 480 mln dlrs"
             if toks[k].kind == "$" and self._per_share_total(toks, k) and free(toks[k], c):

@@ -115,10 +115,12 @@ class _Grammar(_Assembly):
                 if other is None or other.watched:
                     continue
                 full = other.name.lower().split()
-                if len(words) <= len(full) <= len(words) + 3 and any(
-                    full[k : k + len(words)] == words for k in range(len(full) - len(words) + 1)
-                ):
-                    ent.name = other.name
+                initials = "".join(w[0] for w in other.name.split() if w[:1].isupper())
+                if (
+                    len(words) <= len(full) <= len(words) + 3
+                    and any(full[k : k + len(words)] == words for k in range(len(full) - len(words) + 1))
+                ) or (len(ent.name) >= 2 and ent.name.isupper() and initials.startswith(ent.name) and len(full) >= 2):
+                    ent.name = other.name  # "TWA" is the summary's "Trans World Airlines Inc"
                     break
 
     @staticmethod

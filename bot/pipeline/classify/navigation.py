@@ -213,9 +213,9 @@ class _Navigation(_Segments):
             low = tok.low
             if low in _GROUP_HEADS and k + 1 < limit and toks[k + 1].low == "group":
                 # "a rival bid from a management group": a buyer without a name, unless its leader is named
-                leader = toks[k + 4] if k + 4 < limit and seg.lows[k + 2 : k + 4] == ["led", "by"] else None
-                if leader is not None and leader.ent is not None:
-                    obj.ents, obj.end = [leader.ent], k + 5
+                led = self._object(seg, k + 4, limit) if seg.lows[k + 2 : k + 4] == ["led", "by"] else None
+                if led is not None and led.ents:
+                    obj.ents, obj.end = led.ents[:1], led.end  # "led by Dallas businessman Fred Currey"
                 else:
                     obj.ents = [_Ent(seg.text[tok.start : toks[k + 1].end], False, tok.start, toks[k + 1].end)]
                     obj.end = k + 2
@@ -297,7 +297,8 @@ class _Navigation(_Segments):
         if ent.possessive and k + 1 < limit and toks[k + 1].kind == "E":
             nxt = toks[k + 1].ent
             assert nxt is not None
-            if not (ent.watched and not nxt.watched and not seg.title):
+            unit = k + 2 < limit and self._org_unit_word(toks[k + 2])  # "Schlumberger's Fairchild unit"
+            if unit or not (ent.watched and not nxt.watched and not seg.title):
                 obj.owner = ent
                 return self._take_object(seg, k + 1, limit, obj)
         if (
@@ -361,7 +362,8 @@ class _Navigation(_Segments):
             obj.end = k + 2
             return k + 2
         group, end = self._group_right(seg, k, limit)
-        obj.ents = [self._without_unit_word(e) for e in group]
+        # "PACIFIC DIVISION" in capitals names the unit; "Watson Health Business" in mixed case is Watson Health
+        obj.ents = group if seg.style == "upper" else [self._without_unit_word(e) for e in group]
         if end < limit and toks[end].low in self.set["stake_nouns"]:
             obj.stake = True
             end += 1

@@ -13,6 +13,8 @@ from bot.pipeline.classify.tokens import _Ent, _Seg, _Tok
 _ANSWERING_BIDS = ("reject", "rebuff", "spurn", "accept", "welcom", "fight", "fought", "resist", "oppos")
 
 
+# What a sale "of the company" sells: the seller itself.
+_ITSELF = frozenset({"company", "the company", "firm", "the firm", "group", "the group", "itself", "business"})
 # Verbs that close a deal: "closes Mint Mobile deal".
 _CLOSING = frozenset({"closes", "closed", "completes", "completed", "finalizes", "finalises", "finalized", "finalised"})
 
@@ -291,6 +293,8 @@ class _NounFrames(_RelationshipVerbs):
                 target = self._between(seg, seller, a, i)
             if not seller or not target:
                 return []
+            if any(t.name.lower() in _ITSELF for t in target):
+                return []  # "explore a sale of the company": the seller itself is for sale, a bid not a divestiture
             if any(t.name == s.name for t in target for s in seller):
                 target = [self._subsidiary(seg, t) for t in target]  # "sale of CBS Records" by CBS
             roles = {"seller": seller, "target": target}

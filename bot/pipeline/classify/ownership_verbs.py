@@ -261,6 +261,11 @@ class _OwnershipVerbs(_EventAmounts):
             target = [obj.unit]
         if not target:
             phrase, end = self._phrase_object(seg, j, limit)
+            if phrase is None and verb.lemma != "shop" and (j >= limit or seg.toks[j].low in self.preps):
+                # "Hilton Hotels seeks buyer": the company itself is for sale
+                c = self._cand(seg, "acquisition", {"target": subj}, (i, j), j)
+                c.status_hint = "rumor"
+                return [c]
             if phrase is None or seg.text[phrase.start : phrase.end].split()[-1].lower() not in self.set["unit_nouns"]:
                 return []
             target = [phrase]
@@ -507,6 +512,8 @@ class _OwnershipVerbs(_EventAmounts):
                 return [c]
             if verb.lemma in ("close", "complete") and not funding_word:
                 return []
+            if any(t.low in ("offer", "bid", "proposal") for t in toks[j : min(limit, end + 3)]):
+                return []  # "with raised 2.55 bln stg offer": a sweetened bid, not money raised
             if verb.lemma in _STAKE_RAISING and verb.lemma != "raise":
                 return []  # "lifts forecast", "boosts output": only a stake is raised this way
             if amount is None and not funding_word:

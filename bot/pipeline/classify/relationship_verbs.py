@@ -153,6 +153,10 @@ class _RelationshipVerbs(_OwnershipVerbs):
 
     def _v_win(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         toks = seg.toks
+        if verb.lemma == "win" and j < limit and toks[j].kind == "E":
+            won = self._won_with_bid(seg, i, j, limit, verb)
+            if won:
+                return won
         amount = None
         found = -1
         for m in range(j, min(limit, j + 8)):
@@ -170,6 +174,21 @@ class _RelationshipVerbs(_OwnershipVerbs):
         if not subj or not other:
             return []
         return [self._cand(seg, "partnership", {"parties": _unique(subj + other)}, (i, j), end, amount=amount)]
+
+    def _won_with_bid(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        """ "Nestle wins Rowntree with raised offer", "KKR wins RJR Nabisco": a contest for a company won."""
+        toks = seg.toks
+        ent = toks[j].ent
+        assert ent is not None
+        with_at = next((m for m in range(j + 1, min(limit, j + 3)) if toks[m].low in ("with", "after", "in")), -1)
+        bid = with_at >= 0 and any(
+            toks[m].low in ("bid", "offer", "tender", "takeover", "battle", "contest", "fight")
+            for m in range(with_at + 1, min(len(toks), with_at + 7))
+        )
+        subj = self._subject(seg, i, verb.tense)
+        if not bid or not subj or ent.possessive:
+            return []
+        return [self._cand(seg, "acquisition", {"acquirer": subj, "target": [ent]}, (i, j), j + 1)]
 
     def _v_appoint(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         toks = seg.toks
@@ -305,6 +324,9 @@ class _RelationshipVerbs(_OwnershipVerbs):
             return []
         if len(parties) < 2:
             parties = _unique(parties + self._others_in_clause(seg, i, parties))
+        a, _ = self._clause(seg, i)
+        if len(parties) < 2 and a > 0 and seg.toks[a - 1].low in ("says", "said"):
+            parties = _unique(parties + self._sentence_subject(seg, a))  # "AMD says Intel ended technology pact"
         etype: EventType = "partnership" if dispute else "partnership_end"
         return [self._cand(seg, etype, {"parties": parties}, (i, j), max(end, noun + 1))]
 

@@ -131,6 +131,21 @@ class _Segments(_Lexicon):
                     out[-1].ent.possessive = True
                 i += 1
                 continue
+            close = next((m for m in range(i + 2, min(n, i + 9)) if toks[m].low == ">"), -1) if tok.low == "<" else -1
+            if close > i + 2 and all(t.kind in ("w", "E") or t.low in ("&", ".", "-") for t in toks[i + 1 : close]):
+                # "<HONGKONG AND SHANGHAI BANKING>": an unlisted company, named whole between the marks
+                start, end = toks[i + 1].start, toks[close - 1].end
+                inside = toks[i + 1 : close]
+                watched = next((t.ent for t in inside if t.ent is not None), None)
+                if watched is not None and any(
+                    t.ent is None and t.low.strip(".") not in self.set["corporate_suffixes"] for t in inside
+                ):
+                    watched = None  # "<ALLIED STORES ACQUISITION CO>" is another company than Allied Stores
+                name_tok = _Tok("E", text[start:end], start, end)
+                name_tok.ent = _Ent(watched.name if watched else text[start:end], watched is not None, start, end)
+                out.append(name_tok)
+                i = close + 1
+                continue
             if tok.low == "<" and i + 2 < n and toks[i + 2].low == ">" and len(toks[i + 1].text) <= 6:
                 ticker = toks[i + 1]
                 if ticker.kind == "E" and ticker.ent is not None and out and out[-1].kind == "w":
