@@ -297,8 +297,8 @@ class _Navigation(_Segments):
         if ent.possessive and k + 1 < limit and toks[k + 1].kind == "E":
             nxt = toks[k + 1].ent
             assert nxt is not None
-            unit = k + 2 < limit and self._org_unit_word(toks[k + 2])  # "Schlumberger's Fairchild unit"
-            if unit or not (ent.watched and not nxt.watched and not seg.title):
+            a_unit = k + 2 < limit and self._org_unit_word(toks[k + 2])  # "Schlumberger's Fairchild unit"
+            if a_unit or not (ent.watched and not nxt.watched and not seg.title):
                 obj.owner = ent
                 return self._take_object(seg, k + 1, limit, obj)
         if (
