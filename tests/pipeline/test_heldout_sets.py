@@ -35,6 +35,8 @@ def _ratio(num: int, den: int) -> float:
 FLOORS = {
     "modern": (0.97, 0.93, 0.93, 0.93, 0.93, 0.92),
     "wire": (0.97, 0.96, 0.93, 0.90, 0.75, 0.90),
+    "modern2": (0.97, 0.89, 0.86, 0.90, 0.87, 0.90),
+    "wire2": (0.95, 0.92, 0.93, 0.95, 0.84, 0.90),
 }
 
 
@@ -42,7 +44,7 @@ FLOORS = {
 def test_held_out_set_meets_its_floors(name: str) -> None:
     s = _scores(name)
     precision, recall, events, status, roles, amounts = FLOORS[name]
-    assert s.items >= 80 and s.positives >= 55  # the whole set was read
+    assert s.items >= 60 and s.positives >= 40  # the whole set was read
     assert s.precision >= precision
     assert s.recall >= recall
     assert _ratio(s.events_found, s.events_labelled) >= events
