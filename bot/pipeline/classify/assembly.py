@@ -8,7 +8,9 @@ from bot.pipeline.classify.status import _StatusCues
 from bot.pipeline.classify.tokens import _Ent, _Seg
 
 # Legal-form words that end a company's name in a report but not in how people name it.
-_LEGAL_FORMS = frozenset({"inc", "inc.", "corp", "corp.", "co", "co.", "cos", "cos.", "plc", "ltd", "ltd.", "llc"})
+_LEGAL_FORMS = frozenset(
+    {"inc", "inc.", "corp", "corp.", "co", "co.", "cos", "cos.", "plc", "ltd", "ltd.", "llc", "ag", "sa", "nv", "gmbh"}
+)
 
 
 class _Assembly(_StatusCues):
@@ -65,6 +67,14 @@ class _Assembly(_StatusCues):
                 return False
         return True
 
+    def _described(self, have: list[_Ent], told: list[_Ent]) -> bool:
+        """Whether `have` only describes a unit ("Chip Unit", "BUS SUBSIDIARY") that `told` names."""
+
+        def unit_only(e: _Ent) -> bool:
+            return not e.watched and e.name.split()[-1].lower() in self.set["unit_nouns"]
+
+        return all(unit_only(e) for e in have) and any(not unit_only(e) and e.name[:1].isupper() for e in told)
+
     def _short(self, name: str) -> str:
         """A name without case or its corporate suffix: the summary's "Ecolab Inc" is the title's "ECOLAB"."""
         words = name.lower().split()
@@ -78,8 +88,8 @@ class _Assembly(_StatusCues):
             if later in ("completed", "terminated"):
                 into.status_hint = later  # "snaps up Bun" told in the summary as "has acquired": done
         for role, names in other.roles.items():
-            if role not in into.roles:
-                into.roles[role] = names
+            if role not in into.roles or (role == "target" and self._described(into.roles[role], names)):
+                into.roles[role] = names  # "spinning off chip unit" named in the summary: Sony Semiconductor Solutions
             elif role == "parties":
                 have = {e.name for e in into.roles[role]}
                 into.roles[role] = into.roles[role] + [e for e in names if self._counts(e) and e.name not in have]

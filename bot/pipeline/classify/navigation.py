@@ -353,6 +353,9 @@ class _Navigation(_Segments):
             and ent.name.lower() not in self.set["demonyms"]
         ):
             obj.ents = [ent]  # "the Foodpanda unit" is Foodpanda
+            if seg.style == "upper" and toks[k + 1].low in ("division", "business"):
+                # but "SELL PACIFIC DIVISION" names the division in capitals ("HERTZ UNIT" is still Hertz)
+                obj.ents = [_Ent(seg.text[ent.start : toks[k + 1].end], False, ent.start, toks[k + 1].end)]
             obj.end = k + 2
             return k + 2
         if k + 1 < limit and toks[k + 1].low in self.set["unit_nouns"] and toks[k + 1].low != "stake":

@@ -297,6 +297,9 @@ class _RelationshipVerbs(_OwnershipVerbs):
         noun = -1
         while k < limit and k - j < 7:
             tok = toks[k]
+            if tok.kind == "E" and tok.text.lower() in self.set["relationship_nouns"]:
+                noun = k  # "unwind BlueOval SK battery JV": an abbreviation in capitals is still the venture
+                break
             if tok.kind == "E":
                 ent = tok.ent
                 assert ent is not None
