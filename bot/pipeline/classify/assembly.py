@@ -19,8 +19,9 @@ class _Assembly(_StatusCues):
     def _combine(self, title: list[_Cand], summary: list[_Cand], segs: list[_Seg]) -> list[_Cand]:
         self._borrow_parties(title)
         self._borrow_parties(summary)
+        # "... round is led by Google", in the title or the summary: backers of a round named elsewhere
+        extra_investors = [c for c in title + summary if c.type == "funding" and "target" not in c.roles]
         title = [c for c in title if self._valid(c)]
-        extra_investors = [c for c in summary if c.type == "funding" and "target" not in c.roles]
         summary = [c for c in summary if self._valid(c)]
         cands = self._dedupe(title)
         if cands:

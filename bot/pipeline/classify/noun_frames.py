@@ -143,6 +143,12 @@ class _NounFrames(_RelationshipVerbs):
                     if phrase is not None:
                         post_of, end = [phrase], end2
                 owner = obj.owner
+                if not post_of and kind == "acquisition" and word in ("for", "of") and m + 1 < b:
+                    # "weighs a bid for its chip design business": a unit of the company named before
+                    phrase, end2 = self._unit_phrase(seg, m + 1, b)
+                    held_by = self._recent_other(seg, i) if toks[m + 1].low in ("its", "their") else None
+                    if phrase is not None and held_by is not None:
+                        post_of, end, owner = [phrase], end2, held_by
                 stake = obj.pct if obj.stake else None
                 if obj.stake and kind in ("deal", "acquisition") and not obj.majority:
                     kind = "investment"

@@ -17,6 +17,8 @@ _BACK_PHRASAL = frozenset(
     | {"came", "fight", "fights", "fought", "hold", "holds", "held", "give", "gives", "gave", "call", "calls", "pay"}
     | {"pays", "paid", "win", "wins", "won", "claw", "claws", "clawed", "sell", "sells", "sold", "set", "sets"}
 )
+# Unnamed backers as a subject: "Investors pour $1 billion into Anthropic".
+_BACKERS = frozenset({"investors", "backers", "vcs", "financiers", "funds"})
 # Verbs that raise a holding: "raises stake in CBS", "LIFTS ALLEGIS STAKE".
 _STAKE_RAISING = frozenset({"raise", "lift", "boost", "increase", "up"})
 # Verbs before a gerund "selling" that make it trade in goods: "stop making and selling", "resume selling".
@@ -379,6 +381,9 @@ class _OwnershipVerbs(_EventAmounts):
             return []
         subj = self._subject(seg, i, verb.tense)
         obj = self._object(seg, k + 1, limit)
+        if not subj and obj.ents and i > 0 and seg.toks[i - 1].low in _BACKERS:
+            # "Investors pour $1 billion into Anthropic": a round from unnamed backers
+            return [self._cand(seg, "funding", {"target": obj.ents[:1]}, (i, j), obj.end, amount=amount)]
         if not subj or not obj.ents:
             return []
         pct = obj.pct

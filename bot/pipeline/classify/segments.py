@@ -20,6 +20,8 @@ _ROUND_LETTER = re.compile(r"[A-Z](?:\d|-\d|\+)?$|I{1,3}$")
 _CAMEL = re.compile(r"[a-z]{1,5}[A-Z][a-z]")  # "iRobot", "eBay", "webMethods": brands in lower case
 _HARD_STOPS = frozenset(';:|()[]{}?!"')
 _DIGIT = re.compile(r"\d")
+# Words that open a sentence with a clause of their own, ended by its first comma.
+_OPENING_CLAUSES = frozenset({"as", "while", "after", "amid", "since", "though", "although", "because", "when", "if"})
 _COMPOUND_TAILS = frozenset({"led", "backed", "co-led", "owned", "based", "funded", "controlled"})
 
 
@@ -414,3 +416,5 @@ class _Segments(_Lexicon):
                 )
                 if not inside and not headline_verb:
                     brk[i] = True
+        if brk and brk[0] and lows[0] in _OPENING_CLAUSES and "," in lows:
+            brk[lows.index(",")] = True  # "As Intel struggles, Broadcom weighs a bid": the main clause starts here
