@@ -134,8 +134,8 @@ class _Assembly(_StatusCues):
         return any(self._short(e.name) in names for e in c.ents()) and c.type != "funding"
 
     def _valid(self, c: _Cand) -> bool:
-        negated = c.type != "partnership_end" and self._negated(c)
-        if negated or self._clause_says(c.seg, c.trigger[0], "background"):
+        negated = c.type != "partnership_end" and self._before_comma_says(c, "negated")
+        if negated or self._before_comma_says(c, "background"):
             return False
         roles = c.roles
         for role, names in list(roles.items()):
@@ -170,14 +170,16 @@ class _Assembly(_StatusCues):
                 return False
         return True
 
-    def _negated(self, c: _Cand) -> bool:
-        """ "has no plans to buy X" denies the deal; "rules out bid for BP, saying it has 'no intention'" ends one."""
+    def _before_comma_says(self, c: _Cand, cls: str) -> bool:
+        """A cue in the event's clause up to the first comma after its trigger: "has no plans to buy X" denies
+        the deal, but "rules out bid for BP, saying it has 'no intention'" ends one, and "sell Cylance to Arctic
+        Wolf, six years after buying it" is news, not history."""
         seg = c.seg
         if not seg.cues:
             return False
         a, b = self._clause(seg, c.trigger[0])
         comma = next((k for k in range(c.trigger[1], b) if seg.toks[k].low == ","), b)
-        return any(a <= i < comma and cls == "negated" for i, _, cls in seg.cues)
+        return any(a <= i < comma and kind == cls for i, _, kind in seg.cues)
 
     def _same(self, x: _Cand, y: _Cand) -> bool:
         if x.type != y.type:

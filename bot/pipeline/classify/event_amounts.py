@@ -27,8 +27,11 @@ class _EventAmounts(_Navigation):
         after = [t.low for t in toks[k + 1 : k + 4]]
         not_before = self.set["amount_not_value_before"]
         phrase = ""
+        deal_before = any(t.low in self.deal_value_nouns for t in toks[max(0, k - 6) : k])
         for w in reversed(before):  # the one, two and three words before, grown one word at a time
             phrase = w + " " + phrase if phrase else w
+            if phrase == "worth" and deal_before and not funding:
+                continue  # "the all-cash deal is worth about $4 billion": the deal's own value
             if phrase in not_before and (funding or phrase != "valued at"):
                 return True
         if funding and (any("valu" in w for w in before) or (before and before[-1] == "at")):

@@ -25,6 +25,8 @@ class _NounFrames(_RelationshipVerbs):
     def _noun(self, seg: _Seg, i: int, j: int, kind: str) -> list[_Cand]:
         toks = seg.toks
         a, b = self._clause(seg, i)
+        if a > 1 and toks[a - 1].text == ":" and all(t.kind == "E" or t.text == "-" for t in toks[: a - 1]):
+            a = 0  # "Capital One-Brex: $5.15bn deal agreed": the pair before the colon is the deal's
         if kind == "dispute":
             return []
         before = [t.low for t in toks[max(0, i - 2) : i]]
@@ -74,6 +76,8 @@ class _NounFrames(_RelationshipVerbs):
                 modifiers.append(tok.low)
             elif tok.kind == "%" or (tok.text == "-" and toks[k - 1].kind == "E" if k > a else False):
                 pass
+            elif tok.text == ":" and k > a and toks[k - 1].kind == "E" and not pre:
+                pass  # "Capital One-Brex: $5.15bn deal agreed"
             else:
                 break
             k -= 1
@@ -107,6 +111,8 @@ class _NounFrames(_RelationshipVerbs):
             and any(toks[k].low in self.set["bid_defence_verbs"] for k in range(a, i))
         ):
             subj = self._sentence_subject(seg, a)  # "Harcourt restructures to fight Maxwell bid"
+        if not subj and a > 0 and toks[a - 1].low in ("after", "before", "while") and toks[a].low.endswith("ing"):
+            subj = self._sentence_subject(seg, a)  # "Kodiak debuts after completing SPAC merger with Ares"
         subj = [e for e in subj if e is not poss and e not in pre]
         # right of the noun
         post_of: list[_Ent] = []

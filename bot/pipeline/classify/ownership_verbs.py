@@ -49,7 +49,8 @@ class _OwnershipVerbs(_EventAmounts):
             return [self._cand(seg, "acquisition", {"acquirer": agent, "target": target}, (i, j), j + 1)]
         subj = self._subject(seg, i, verb.tense)
         obj = self._object(seg, j, limit)
-        if not subj or not obj.ents or (obj.product and not obj.stake):
+        private = verb.lemma == "take" and obj.end < limit and seg.toks[obj.end].low == "private"
+        if not subj or not obj.ents or (obj.product and not obj.stake and not private):
             return []
         if verb.lemma in ("hold", "own", "has") and obj.referred:
             return []
@@ -57,6 +58,7 @@ class _OwnershipVerbs(_EventAmounts):
             verb.lemma in ("take", "get", "pick up", "nab", "scoop", "hold", "own", "has")
             and not obj.stake
             and not obj.majority
+            and not private  # "to take DigitalBridge private"
             and (verb.lemma != "take" or seg.toks[j - 1].low != "over")
         ):
             return []
@@ -195,6 +197,8 @@ class _OwnershipVerbs(_EventAmounts):
                 return []
         target = obj.ents
         end = obj.end
+        if verb.lemma in ("quit", "exit") and not obj.stake and not self._after(seg, end, limit, ("to",))[0]:
+            return []  # "quit municipal bond business": a line of business closed, nothing sold
         if not target and obj.stake:
             buyer, end2 = self._after(seg, end, limit, ("to",))
             held = self._recent_other(seg, i, subj) if not buyer and seg.toks[j].low in ("its", "their") else None

@@ -66,12 +66,14 @@ class _RelationshipVerbs(_OwnershipVerbs):
             return []
         ent = toks[k].ent
         assert ent is not None
+        if verb.lemma == "add" and not ent.possessive:
+            return []  # "adds xAI's models" takes a supplier on; "adds Intel to its index" does not
         if ent.possessive:
             # "will use Anthropic's models", "taps Google's Gemini": the maker of what is taken on is the supplier
             if k + 1 < len(toks) and toks[k + 1].low in self.deal_nouns:
                 return []
             if verb.lemma not in _ADOPT_VERBS and (
-                verb.lemma not in ("tap", "pick", "select", "choose") or self._person_after(seg, k + 1, limit)
+                verb.lemma not in ("tap", "pick", "select", "choose", "add") or self._person_after(seg, k + 1, limit)
             ):
                 return []
             subj = self._subject(seg, i, verb.tense)
@@ -383,6 +385,17 @@ class _RelationshipVerbs(_OwnershipVerbs):
         toks = seg.toks
         if any(toks[m].low in _RELOCATED for m in range(j, min(limit, j + 4))):
             return []  # "to move headquarters to Atlanta": a place, not a supplier
+        if verb.lemma == "swap":
+            # "Walmart swaps Affirm for Klarna": one partner out, another in
+            gone = self._object(seg, j, limit)
+            came, end = self._after(seg, gone.end, min(limit, gone.end + 4), ("for",))
+            people = any(e.name.split()[0].lower() in _PERSON_WORDS for e in gone.ents + came)
+            if not gone.ents or not came or gone.product or people or self._person_after(seg, j, end):
+                return []  # "Intel swaps CEO Bob Swan for VMware chief Pat Gelsinger": people, not partners
+            return [
+                self._cand(seg, "partnership_end", {"parties": _unique(subj + gone.ents)}, (i, j), gone.end),
+                self._cand(seg, "partnership", {"parties": _unique(subj + came)}, (i, j), end),
+            ]
         old, end1 = self._after(seg, j, limit, ("from", "away from"))
         new: list[_Ent] = []
         end2 = end1
@@ -510,6 +523,8 @@ class _RelationshipVerbs(_OwnershipVerbs):
 
     def _v_bet(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         toks = seg.toks
+        if i > 0 and (toks[i - 1].low in self.set["fillers"] or toks[i - 1].kind == "$" or "-" in toks[i - 1].low):
+            return []  # "weighs a billion-dollar bet on Poolside": the noun, an investment
         k = j
         amount = None
         while k < limit and k - j < 6 and toks[k].low != "on":

@@ -20,6 +20,7 @@ _ROUND_LETTER = re.compile(r"[A-Z](?:\d|-\d|\+)?$|I{1,3}$")
 _CAMEL = re.compile(r"[a-z]{1,5}[A-Z][a-z]")  # "iRobot", "eBay", "webMethods": brands in lower case
 _HARD_STOPS = frozenset(';:|()[]{}?!"')
 _DIGIT = re.compile(r"\d")
+_SPELLED_MONEY = re.compile(r"dlrs|dollars", re.IGNORECASE)  # "ONE BLN DLRS" has no digit
 # Words that open a sentence with a clause of their own, ended by its first comma.
 _OPENING_CLAUSES = frozenset({"as", "while", "after", "amid", "since", "though", "although", "because", "when", "if"})
 _COMPOUND_TAILS = frozenset({"led", "backed", "co-led", "owned", "based", "funded", "controlled"})
@@ -33,7 +34,7 @@ class _Segments(_Lexicon):
         for s, e, name in watched:
             if 0 <= s < e <= len(text):
                 spans.append((s, e, "E", name))
-        if _DIGIT.search(text) is not None:
+        if _DIGIT.search(text) is not None or _SPELLED_MONEY.search(text) is not None:
             for a in find_amounts(text):
                 spans.append((a.start, a.end, "$", a.money))
             for p in find_stakes(text):
