@@ -165,6 +165,7 @@ class _Assembly(_StatusCues):
             ("target", "investors"),
             ("seller", "buyer"),
             ("acquirer", "seller"),
+            ("target", "seller"),
         ):
             if first in roles and second in roles and {e.name for e in roles[first]} & {e.name for e in roles[second]}:
                 return False

@@ -9,6 +9,8 @@ from bot.pipeline.classify.lexicon_index import _Verb
 from bot.pipeline.classify.navigation import _PRONOUNS, _Navigation
 from bot.pipeline.classify.tokens import _Seg, _Tok
 
+# Words that bring in a new company, whose value is not the deal's: "creating a giant valued at".
+_NEW_ENTITY = frozenset({"creating", "create", "creates", "forming", "form", "forms", "giant", "entity", "company"})
 _CLAUSE_OPENERS = frozenset(
     {"as", "while", "after", "amid", "because", "but", "since", "though", "although", "whereas"}
 )
@@ -91,6 +93,17 @@ class _EventAmounts(_Navigation):
                 return tok
         if c.type in ("partnership", "partnership_end"):
             return None
+        for k in range(hi, min(b, hi + 6)):
+            # "... acquisition of Texas Commerce Bancshares of Houston, valued at about 1.19 bln dlrs"
+            if toks[k].low in ("valued", "worth"):
+                if any(t.low in _NEW_ENTITY for t in toks[c.span[1] : k]):
+                    break  # "..., creating a giant valued at $8.5 billion": the new company's value
+                m = k + 1
+                while m < b and toks[m].low in self.amount_fillers:
+                    m += 1
+                if m < b and toks[m].kind == "$" and free(toks[m], c) and not self._not_value(seg, m, funding):
+                    return toks[m]
+                break
         # "... for about $2 billion" later in the clause, before another deal verb takes over
         others = {
             i

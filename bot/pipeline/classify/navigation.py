@@ -373,7 +373,12 @@ class _Navigation(_Segments):
         else:
             obj.product = self._goods_follow(seg, end, limit)
             m = end
-            while m < limit and m - end < 3 and toks[m].kind == "w" and toks[m].text[:1].islower():
+            while (
+                m < limit
+                and m - end < 3
+                and toks[m].kind == "w"
+                and (toks[m].text[:1].islower() or seg.style == "upper")  # "SCHLUMBERGER UNIT" in capitals
+            ):
                 if toks[m].low in self.set["unit_nouns"] and toks[m].low != "stake":
                     obj.unit = _Ent(seg.text[toks[end].start : toks[m].end], False, toks[end].start, toks[m].end)
                     break

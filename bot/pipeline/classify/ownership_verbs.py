@@ -17,6 +17,8 @@ _BACK_PHRASAL = frozenset(
     | {"came", "fight", "fights", "fought", "hold", "holds", "held", "give", "gives", "gave", "call", "calls", "pay"}
     | {"pays", "paid", "win", "wins", "won", "claw", "claws", "clawed", "sell", "sells", "sold", "set", "sets"}
 )
+# What a company issues to raise money when it "sells shares to" an investor.
+_ISSUED = frozenset({"shares", "stock", "preferred", "convertible", "notes", "debentures"})
 # Unnamed backers as a subject: "Investors pour $1 billion into Anthropic".
 _BACKERS = frozenset({"investors", "backers", "vcs", "financiers", "funds"})
 # Verbs that raise a holding: "raises stake in CBS", "LIFTS ALLEGIS STAKE".
@@ -76,6 +78,8 @@ class _OwnershipVerbs(_EventAmounts):
             seller = from_ents
         end = max(end, obj.end)
         stake = obj.pct
+        if obj.owner is None and seller and all(e.watched for e in seller) and not any(e.watched for e in subj):
+            obj.owner = seller[0]  # "<JUSCO CO> BUYS GENERAL MILLS UNIT": told from the watched seller's side
         if obj.owner is not None and obj.owner.watched and not any(e.watched for e in subj):
             # "Bain Capital buys 20% of Intel's IMS unit": told from the watched seller's side
             return [
@@ -214,6 +218,12 @@ class _OwnershipVerbs(_EventAmounts):
                         amount=obj.amount,
                         stake=obj.pct,
                     )
+                ]
+            issued = seg.toks[obj.end - 1].low in _ISSUED if obj.end > j else False
+            if buyer and issued and obj.pct is None:
+                # "PaineWebber sells shares to Yasuda": new shares issued, money raised
+                return [
+                    self._cand(seg, "funding", {"target": subj, "investors": buyer}, (i, j), end2, amount=obj.amount)
                 ]
             if buyer:
                 # "X to sell 12.5% stake to Y": Y buys into X
