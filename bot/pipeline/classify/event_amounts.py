@@ -93,9 +93,10 @@ class _EventAmounts(_Navigation):
                 return tok
         if c.type in ("partnership", "partnership_end"):
             return None
-        for k in range(hi, min(b, hi + 6)):
-            # "... acquisition of Texas Commerce Bancshares of Houston, valued at about 1.19 bln dlrs"
-            if toks[k].low in ("valued", "worth"):
+        for k in range(max(c.span[1], c.trigger[1]), min(b, hi + 6)):
+            # "... acquisition of Texas Commerce Bancshares of Houston, valued at about 1.19 bln dlrs",
+            # "... closed its acquisition of the company, a deal reported at about $1.7 billion"
+            if toks[k].low in ("valued", "worth", "reported", "priced"):
                 if any(t.low in _NEW_ENTITY for t in toks[c.span[1] : k]):
                     break  # "..., creating a giant valued at $8.5 billion": the new company's value
                 m = k + 1

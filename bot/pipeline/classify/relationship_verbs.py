@@ -521,6 +521,18 @@ class _RelationshipVerbs(_OwnershipVerbs):
             return []
         return [self._cand(seg, "partnership_end", {"parties": _unique(ents + obj.ents[:1])}, (i, j), obj.end)]
 
+    def _v_arrive(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        """ "Google's Gemini models are coming to Oracle's cloud": a maker's product offered on another's platform."""
+        toks = seg.toks
+        a, _ = self._clause(seg, i)
+        maker = next((t.ent for t in toks[a:i] if t.ent is not None and t.ent.possessive), None)
+        host = toks[j].ent if j < limit else None
+        if maker is None or host is None or not host.possessive:
+            return []  # both sides named as owners: whose product comes to whose platform
+        if maker.name.lower() in self.no_party or host.name.lower() in self.no_party:
+            return []
+        return [self._cand(seg, "partnership", {"parties": _unique([maker, host])}, (i, j), j + 2)]
+
     def _v_bet(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         toks = seg.toks
         if i > 0 and (toks[i - 1].low in self.set["fillers"] or toks[i - 1].kind == "$" or "-" in toks[i - 1].low):
