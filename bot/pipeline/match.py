@@ -325,6 +325,7 @@ class Matcher:
         self._compounds = words_of(lex, "name_compounds")
         self._common = words_of(lex, "common_words")
         self._context = self._context_words(lex)
+        self._people = words_of(lex, "company_people")
         verbish = set(words_of(lex, "headline_verbs", "corporate_suffixes", "name_tails"))
         for forms in words_of(lex, "verbs"):
             for form in forms.split("/"):
@@ -474,8 +475,8 @@ class Matcher:
             return False
         word = nxt.group()
         low = word.lower()
-        if not word[0].isalpha() or low in self._verbish:
-            return False
+        if not word[0].isalpha() or low in self._verbish or low in self._people:
+            return False  # "Harvey users get ...": the company's own people, so the company
         if style == "normal" and not word[0].islower():
             return False
         if low in self._common:

@@ -18,6 +18,7 @@ class _Assembly(_StatusCues):
 
     def _combine(self, title: list[_Cand], summary: list[_Cand], segs: list[_Seg]) -> list[_Cand]:
         self._borrow_parties(title)
+        self._borrow_counterparty(title, segs[1:])
         self._borrow_parties(summary)
         # "... round is led by Google", in the title or the summary: backers of a round named elsewhere
         extra_investors = [c for c in title + summary if c.type == "funding" and "target" not in c.roles]
@@ -213,6 +214,31 @@ class _Assembly(_StatusCues):
                     if role not in twin.roles:
                         twin.roles[role] = names
         return out
+
+    def _borrow_counterparty(self, title: list[_Cand], summary: list[_Seg]) -> None:
+        """ "Ford cancels a $6.5 billion battery order", and the summary names LG: a one-sided title
+        partnership takes its other side from the summary, when the summary speaks of the relationship."""
+        for c in title:
+            parties = c.roles.get("parties", [])
+            if c.type not in ("partnership", "partnership_end") or len(parties) != 1:
+                continue
+            for seg in summary:
+                if not any(t.low in self.set["relationship_nouns"] for t in seg.toks):
+                    continue
+                other = next(
+                    (
+                        t.ent
+                        for t in seg.toks
+                        if t.ent is not None
+                        and self._counts(t.ent)
+                        and self._short(t.ent.name) != self._short(parties[0].name)
+                        and t.ent.name.lower() not in self.no_party
+                    ),
+                    None,
+                )
+                if other is not None:
+                    c.roles["parties"] = [*parties, other]
+                    break
 
     def _borrow_parties(self, cands: list[_Cand]) -> None:
         """ "X to invest in Y, team up on cars": a one-sided partnership takes the other side from its twin."""

@@ -16,6 +16,8 @@ _PARTNER_NEXT = frozenset({"with", "on", "to", "up", "together", "for", "across"
 _RELOCATED = frozenset(
     {"headquarters", "hq", "head", "offices", "office", "base", "plant", "plants", "factory", "jobs"}
 )
+# Contracts whose price may stand before them when they are cancelled: "cancels a $6.5 billion battery order".
+_PRICED_CONTRACTS = frozenset({"order", "orders", "contract", "contracts", "supply", "licensing", "license", "licence"})
 _PERSON_WORDS = frozenset(
     {"ceo", "chief", "chairman", "chair", "president", "head", "cfo", "cto", "coo", "director", "executive"}
     | {"boss", "lead", "leader", "former", "co-founder", "cofounder"}
@@ -307,7 +309,8 @@ class _RelationshipVerbs(_OwnershipVerbs):
                 assert ent is not None
                 pre.append(ent)
             elif tok.kind == "$":
-                return []
+                if not any(t.low in _PRICED_CONTRACTS for t in toks[k + 1 : min(limit, k + 4)]):
+                    return []  # "cancels a $6.5 billion battery order" ends a contract; "$44 bln Twitter deal" a purchase
             elif tok.low in self.dispute_nouns or tok.low in self.set["relationship_nouns"]:
                 noun = k
                 if not (k + 1 < limit and toks[k + 1].low in self.set["relationship_nouns"]):
