@@ -310,7 +310,7 @@ class _RelationshipVerbs(_OwnershipVerbs):
                 pre.append(ent)
             elif tok.kind == "$":
                 if not any(t.low in _PRICED_CONTRACTS for t in toks[k + 1 : min(limit, k + 4)]):
-                    return []  # "cancels a $6.5 billion battery order" ends a contract; "$44 bln Twitter deal" a purchase
+                    return []  # a "$6.5 billion battery order" is a contract; a "$44 bln Twitter deal" a purchase
             elif tok.low in self.dispute_nouns or tok.low in self.set["relationship_nouns"]:
                 noun = k
                 if not (k + 1 < limit and toks[k + 1].low in self.set["relationship_nouns"]):
