@@ -131,6 +131,8 @@ class _Navigation(_Segments):
             if tok.kind == "E" and tok.ent is not None and tok.ent.name.lower() not in self.no_party:
                 if tok.ent.possessive and k + 1 < b and seg.toks[k + 1].kind == "E":
                     continue
+                if not tok.ent.watched and tok.ent.name.lower() in self.set["demonyms"]:
+                    continue  # "Korean chip startup FuriosaAI": a people, then the name
                 group, _ = self._group_right(seg, k, b)
                 return group
         return []

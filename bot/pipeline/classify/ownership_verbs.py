@@ -54,10 +54,10 @@ class _OwnershipVerbs(_EventAmounts):
         private = verb.lemma == "take" and obj.end < limit and seg.toks[obj.end].low == "private"
         if not subj or not obj.ents or (obj.product and not obj.stake and not private):
             return []
-        if verb.lemma in ("hold", "own", "has") and obj.referred:
+        if verb.lemma in ("hold", "own", "has", "build") and obj.referred:
             return []
         if (
-            verb.lemma in ("take", "get", "pick up", "nab", "scoop", "hold", "own", "has")
+            verb.lemma in ("take", "get", "pick up", "nab", "scoop", "hold", "own", "has", "build")
             and not obj.stake
             and not obj.majority
             and not private  # "to take DigitalBridge private"
@@ -101,7 +101,7 @@ class _OwnershipVerbs(_EventAmounts):
                 )
                 for t in obj.ents
             ]
-            if verb.lemma in ("hold", "own", "has") and self._tense(seg, i, verb) != "future":
+            if verb.lemma in ("hold", "own", "has", "build") and self._tense(seg, i, verb) != "future":
                 for c in out:
                     c.status_hint = "completed"  # a holding reported is a holding had ("to hold 15%" is to come)
             return out

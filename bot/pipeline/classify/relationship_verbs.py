@@ -16,6 +16,7 @@ _PARTNER_NEXT = frozenset({"with", "on", "to", "up", "together", "for", "across"
 _RELOCATED = frozenset(
     {"headquarters", "hq", "head", "offices", "office", "base", "plant", "plants", "factory", "jobs"}
 )
+_BIDS = frozenset({"bid", "offer", "approach", "proposal", "overture"})
 # Contracts whose price may stand before them when they are cancelled: "cancels a $6.5 billion battery order".
 _PRICED_CONTRACTS = frozenset({"order", "orders", "contract", "contracts", "supply", "licensing", "license", "licence"})
 _PERSON_WORDS = frozenset(
@@ -480,7 +481,7 @@ class _RelationshipVerbs(_OwnershipVerbs):
         ent = toks[k].ent
         assert ent is not None
         refused = verb.lemma in ("reject", "rebuff", "spurn", "turn down")
-        bid_next = k + 1 < limit and toks[k + 1].low in ("bid", "offer", "approach", "proposal", "overture")
+        bid_next = any(t.low in _BIDS for t in toks[k + 1 : min(limit, k + 4)])  # "Meta's $800M takeover offer"
         if (ent.possessive or (k + 1 < len(toks) and toks[k + 1].low in self.deal_nouns)) and not (
             refused and bid_next
         ):
@@ -495,7 +496,8 @@ class _RelationshipVerbs(_OwnershipVerbs):
         roles = {"acquirer": [ent], "target": subj} if refused else {"acquirer": subj, "target": [ent]}
         if kind == "merger":
             roles = {"parties": _unique([*subj, ent])}
-        c = self._cand(seg, kind, roles, (i, j), k + 2 if refused and bid_next else k + 1)
+        end = next((m + 1 for m in range(k + 1, min(limit, k + 4)) if toks[m].low in _BIDS), k + 1)
+        c = self._cand(seg, kind, roles, (i, j), end if refused and bid_next else k + 1)
         c.status_hint = "terminated"
         return [c]
 
@@ -538,8 +540,8 @@ class _RelationshipVerbs(_OwnershipVerbs):
 
     def _v_bet(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
         toks = seg.toks
-        if i > 0 and (toks[i - 1].low in self.set["fillers"] or toks[i - 1].kind == "$" or "-" in toks[i - 1].low):
-            return []  # "weighs a billion-dollar bet on Poolside": the noun, an investment
+        # "weighs a billion-dollar bet on Poolside": the noun, an investment
+        noun = i > 0 and (toks[i - 1].low in self.set["fillers"] or toks[i - 1].kind == "$" or "-" in toks[i - 1].low)
         k = j
         amount = None
         while k < limit and k - j < 6 and toks[k].low != "on":
@@ -553,7 +555,7 @@ class _RelationshipVerbs(_OwnershipVerbs):
         if not subj or not obj.ents:
             return []
         target = [obj.owner] if obj.owner is not None and obj.owner.watched else obj.ents
-        if amount is not None:
+        if amount is not None or noun:
             return [self._cand(seg, "investment", {"investor": subj, "target": target}, (i, j), obj.end, amount=amount)]
         return [self._cand(seg, "partnership", {"parties": _unique(subj + target)}, (i, j), obj.end)]
 
