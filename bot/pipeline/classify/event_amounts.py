@@ -84,6 +84,10 @@ class _EventAmounts(_Navigation):
         a, b = self._clause(seg, c.trigger[0])
         b = self._next_clause(seg, max(c.span[1], c.trigger[1]), b)
         lo = max(a, min(c.span[0], c.trigger[0]) - 3)
+        for k in range(c.trigger[0] - 1, max(a, c.trigger[0] - 10) - 1, -1):
+            # "withdrew his 120 dlrs a share, or about 7.5 bln dlrs, offer for AMR": the total of a per-share bid
+            if toks[k].kind == "$" and self._per_share_total(toks, k) and free(toks[k], c):
+                return toks[k]
         comma = next((k for k in range(c.trigger[0] - 1, lo - 1, -1) if toks[k].low == ","), -1)
         lo = max(lo, comma + 1)  # "... valued at 25 bln dlrs, rejecting a rival bid": the figure is the first bid's
         hi = min(b, max(c.span[1], c.trigger[1]) + 4)
@@ -96,7 +100,7 @@ class _EventAmounts(_Navigation):
         for k in range(max(c.span[1], c.trigger[1]), min(b, hi + 6)):
             # "... acquisition of Texas Commerce Bancshares of Houston, valued at about 1.19 bln dlrs",
             # "... closed its acquisition of the company, a deal reported at about $1.7 billion"
-            if toks[k].low in ("valued", "worth", "reported", "priced"):
+            if toks[k].low in ("valued", "worth", "reported", "priced", "cost"):
                 if any(t.low in _NEW_ENTITY for t in toks[c.span[1] : k]):
                     break  # "..., creating a giant valued at $8.5 billion": the new company's value
                 m = k + 1

@@ -340,6 +340,8 @@ class _OwnershipVerbs(_EventAmounts):
             obj = self._object(seg, j, limit)
             if not obj.ents or obj.deal_noun or any(e.possessive for e in obj.ents):
                 return []
+            if obj.end < limit and seg.toks[obj.end].low in self.deal_nouns:
+                return []  # "Macmillan backs Maxwell offer": a bid endorsed, read by the noun
             target, end, amount = obj.ents, obj.end, obj.amount
         else:
             toks = seg.toks
