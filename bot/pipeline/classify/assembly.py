@@ -67,6 +67,12 @@ class _Assembly(_StatusCues):
             yr = {self._short(e.name) for e in y.roles.get(role, [])}
             if xr and yr and not xr & yr:
                 return False
+        if x.type == "acquisition":
+            # "to buy Sana ... weeks after agreeing to acquire Paradox": another target, another deal
+            xt = [self._short(e.name).split() for e in x.roles.get("target", []) if self._proper(e)]
+            yt = [self._short(e.name).split() for e in y.roles.get("target", []) if self._proper(e)]
+            if xt and yt and not any(a[0] == b[0] for a in xt for b in yt):
+                return False
         return True
 
     def _described(self, have: list[_Ent], told: list[_Ent]) -> bool:
@@ -76,6 +82,11 @@ class _Assembly(_StatusCues):
             return not e.watched and e.name.split()[-1].lower() in self.set["unit_nouns"]
 
         return all(unit_only(e) for e in have) and any(not unit_only(e) and e.name[:1].isupper() for e in told)
+
+    def _proper(self, e: _Ent) -> bool:
+        """A name proper enough to tell two deals apart: not "the Israeli startup", not a unit described."""
+        first = e.name.split()[0].lower() if e.name.split() else ""
+        return e.name[:1].isupper() and first not in self.set["demonyms"] and first not in self.no_party
 
     def _short(self, name: str) -> str:
         """A name without case or its corporate suffix: the summary's "Ecolab Inc" is the title's "ECOLAB"."""

@@ -138,6 +138,9 @@ class _Navigation(_Segments):
         return []
 
     def _sentence_subject(self, seg: _Seg, before: int, plural: bool = False, singular: bool = False) -> list[_Ent]:
+        if seg.context and self._described_subject(seg, before):
+            # "The HR software maker announced ...": the title's company, described
+            return self._context_group(seg) if plural else seg.context[:1]
         group = self._first_group(seg, 0, before)
         if singular and len(group) > 1:
             # "Microsoft, Nvidia to invest in Anthropic as it commits ...": "it" is no pair, but the one named last
@@ -150,6 +153,19 @@ class _Navigation(_Segments):
         if seg.context:
             return self._context_group(seg) if plural else seg.context[:1]
         return []
+
+    def _described_subject(self, seg: _Seg, before: int) -> bool:
+        """Whether the sentence opens "The <words> <descriptor>" before any name: "The Jira maker ..."."""
+        toks = seg.toks
+        if not toks or toks[0].low != "the":
+            return False
+        for k in range(1, min(before, 6)):
+            tok = toks[k]
+            if tok.low in self.set["descriptor_nouns"]:
+                return True
+            if tok.kind == "E" and tok.ent is not None and tok.ent.name.lower() not in self.no_party:
+                return False
+        return False
 
     @staticmethod
     def _refers_to_group(seg: _Seg, k: int, limit: int) -> int:

@@ -472,6 +472,8 @@ class _NounFrames(_RelationshipVerbs):
                     return "merger"
                 if low in self.partnership_nouns:
                     return "partnership"
+            if pair and j < len(seg.toks) and seg.toks[j].low in ("over", "on", "about"):
+                return "partnership"  # "Apple, Baidu in talks over AI for iPhones"
             return "partnership" if partner else None
         if post and j < len(seg.toks) and seg.toks[j].low == "for":
             return "acquisition"

@@ -59,7 +59,14 @@ class _RelationshipVerbs(_OwnershipVerbs):
         if verb.lemma in _ADOPT_VERBS and not self._decided(seg, i, verb):
             return []  # "Apple uses Samsung screens" tells of what is, "will use" of a choice made
         k = j
-        while k < limit and toks[k].kind == "w" and toks[k].low in self.set["fillers"] and k - j < 3:
+        while (
+            k < limit
+            and k - j < 4
+            and (
+                (toks[k].kind == "w" and (toks[k].low in self.set["fillers"] or toks[k].low.isdigit()))
+                or (toks[k].low == "," and k > j and toks[k - 1].low.isdigit())  # "deploy 50,000 AMD chips"
+            )
+        ):
             k += 1
         if k < limit and verb.lemma in ("license", "licence"):
             ent = toks[k].ent

@@ -9,7 +9,7 @@ from typing import Any
 from bot.model import Money
 from bot.pipeline.match import CaseStyle
 
-_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_](?:[\w&.'\-:]*[^\W_])?|'[sS]\b|[^\w\s]")
+_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_](?:[\w&.'\-:/]*[^\W_])?|'[sS]\b|[^\w\s]")
 
 
 @dataclass(eq=False, slots=True)
