@@ -163,8 +163,10 @@ class _Navigation(_Segments):
             tok = toks[k]
             if tok.low in self.set["descriptor_nouns"]:
                 return True
-            if tok.kind == "E" and tok.ent is not None and tok.ent.name.lower() not in self.no_party:
-                return False
+            ent = tok.ent
+            acronym = ent is not None and not ent.watched and ent.name.isupper() and len(ent.name) <= 4
+            if ent is not None and ent.name.lower() not in self.no_party and not acronym:
+                return False  # a name; but "The CRM maker" is a description
         return False
 
     @staticmethod
