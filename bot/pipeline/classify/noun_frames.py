@@ -32,6 +32,8 @@ class _NounFrames(_RelationshipVerbs):
         before = [t.low for t in toks[max(0, i - 2) : i]]
         if "without" in before or (before and before[-1] == "no"):
             return []  # "trained on posts without a licence": no deal
+        if toks[i].low == "holding" and j < len(toks) and toks[j].low in ("company", "companies", "co", "group"):
+            return []  # "bank holding company"
         if toks[i].low == "buy" and (i == 0 or toks[i - 1].kind not in ("E", "$")):
             return []  # "its $28 billion Splunk buy" is a purchase; "rates Apple a buy", "buy and sell" are not
         # left of the noun: "Zoom's $14.7B", "$34 billion Red Hat", "T-Mobile-Sprint"

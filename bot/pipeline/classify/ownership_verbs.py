@@ -43,6 +43,8 @@ class _OwnershipVerbs(_EventAmounts):
         return []
 
     def _v_buy(self, seg: _Seg, i: int, j: int, limit: int, verb: _Verb) -> list[_Cand]:
+        if verb.lemma == "hold" and j < limit and seg.toks[j].low in ("company", "companies", "co", "group"):
+            return []  # "bank holding company"
         agent = self._passive_agent(seg, j, limit, verb)
         if agent:
             target = self._subject(seg, i)

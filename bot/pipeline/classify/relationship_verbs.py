@@ -16,7 +16,9 @@ _PARTNER_NEXT = frozenset({"with", "on", "to", "up", "together", "for", "across"
 _RELOCATED = frozenset(
     {"headquarters", "hq", "head", "offices", "office", "base", "plant", "plants", "factory", "jobs"}
 )
-_BIDS = frozenset({"bid", "offer", "approach", "proposal", "overture"})
+_BIDS = frozenset({"bid", "offer", "approach", "proposal", "overture", "bids", "offers", "proposals"})
+# A company's own offerings: "drop ZapMail service" ends a product, not a partnership.
+_OFFERINGS = frozenset({"service", "services", "product", "products", "line", "brand", "feature", "features"})
 # Contracts whose price may stand before them when they are cancelled: "cancels a $6.5 billion battery order".
 _PRICED_CONTRACTS = frozenset({"order", "orders", "contract", "contracts", "supply", "licensing", "license", "licence"})
 _PERSON_WORDS = frozenset(
@@ -99,6 +101,16 @@ class _RelationshipVerbs(_OwnershipVerbs):
         if not subj:
             return []
         return [self._cand(seg, "partnership", {"parties": _unique([*subj, g])}, (i, j), end) for g in group]
+
+    def _plural_goods(self, name: str) -> bool:
+        """ "Capsule Medicines": a plural common noun ends it, so it names goods rather than a company."""
+        last = name.split()[-1].lower()
+        return (
+            last.endswith("s")
+            and not last.endswith("ss")
+            and last not in self.set["corporate_suffixes"]
+            and last not in self.set["name_tails"]
+        )
 
     def _person_after(self, seg: _Seg, start: int, limit: int) -> bool:
         """ "taps X as CEO", "picks Scale AI's founder": the one engaged is a person."""
@@ -250,6 +262,8 @@ class _RelationshipVerbs(_OwnershipVerbs):
         group, end = self._group_right(seg, k, limit)
         if end < len(toks) and (toks[end].low in self.deal_nouns or toks[end].low in self.funding_nouns):
             return []
+        if end < len(toks) and toks[end].low in _OFFERINGS:
+            return []  # "to drop ZapMail service": its own product, not a partner
         if ent.possessive:
             # "cuts off Windsurf's access to Claude", "revokes OpenAI's licence": what the other had from it
             m = k + 1
@@ -285,6 +299,13 @@ class _RelationshipVerbs(_OwnershipVerbs):
             other, end = obj.ents, obj.end
             if obj.owner is not None:
                 other = [obj.owner]
+            elif (
+                toks[j].low in ("selling", "making")
+                and seg.style != "normal"
+                and not any(e.watched for e in other)
+                and all(self._plural_goods(e.name) for e in other)
+            ):
+                return []  # "to Stop Selling Capsule Medicines": goods in capitals, not a supplier
         subj = self._subject(seg, i, verb.tense)
         if not subj or not other:
             return []
@@ -503,6 +524,16 @@ class _RelationshipVerbs(_OwnershipVerbs):
         roles = {"acquirer": [ent], "target": subj} if refused else {"acquirer": subj, "target": [ent]}
         if kind == "merger":
             roles = {"parties": _unique([*subj, ent])}
+        elif refused and bid_next:
+            bidders, _ = self._group_right(seg, k, limit)
+            if len(bidders) > 1:  # "Kroger rejects Kohlberg Kravis, Dart Group bids": one refusal per bidder
+                end = next((m + 1 for m in range(k + 1, min(limit, k + 8)) if toks[m].low in _BIDS), k + 1)
+                out = []
+                for bidder in bidders:
+                    c = self._cand(seg, kind, {"acquirer": [bidder], "target": subj}, (i, j), end)
+                    c.status_hint = "terminated"
+                    out.append(c)
+                return out
         end = next((m + 1 for m in range(k + 1, min(limit, k + 4)) if toks[m].low in _BIDS), k + 1)
         c = self._cand(seg, kind, roles, (i, j), end if refused and bid_next else k + 1)
         c.status_hint = "terminated"
@@ -589,7 +620,7 @@ class _RelationshipVerbs(_OwnershipVerbs):
         lows = {t.low for t in seg.toks}
         if lows & {"merger", "merge", "merging"}:
             return "merger"
-        words = {"bid", "offer", "takeover", "acquisition", "purchase", "buyout", "approach"}
+        words = {"bid", "offer", "takeover", "acquisition", "purchase", "buyout", "approach", "bids", "offers"}
         if not strict:
             words |= {"deal", "buy"}
         if lows & words or any(t.kind == "$" for t in seg.toks):
