@@ -100,6 +100,8 @@ class _Assembly(_StatusCues):
             later = self._status(other)
             if later in ("completed", "terminated"):
                 into.status_hint = later  # "snaps up Bun" told in the summary as "has acquired": done
+            elif later == "rumor" and any(cls == "unnamed_source" for _, _, cls in other.seg.cues):
+                into.status_hint = "rumor"  # "... according to people familiar with the matter": not confirmed
         for role, names in other.roles.items():
             if role not in into.roles or (role == "target" and self._described(into.roles[role], names)):
                 into.roles[role] = names  # "spinning off chip unit" named in the summary: Sony Semiconductor Solutions
@@ -117,6 +119,16 @@ class _Assembly(_StatusCues):
         """Several investors taking stakes are several investments; several bidders, several bids."""
         out: list[_Cand] = []
         for c in cands:
+            parties = c.roles.get("parties", [])
+            if (
+                c.type == "partnership"
+                and len(parties) > 2
+                and c.seg.toks[c.trigger[0]].low in ("deals", "agreements", "pacts", "partnerships", "contracts")
+            ):
+                # "Meta signs nuclear power deals with Vistra, TerraPower and Oklo": one deal with each
+                for other in parties[1:]:
+                    out.append(_Cand(c.type, {"parties": [parties[0], other]}, c.seg, c.trigger, c.span, c.tense))
+                continue
             investors = c.roles.get("investor", [])
             if c.type == "investment" and len(investors) > 1:
                 for inv in investors:

@@ -20,6 +20,10 @@ _SINGLE_REFS = frozenset(
 _PHRASES: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}  # `_after`'s prepositions, split once
 
 
+# Verbs that report what their subject did: "Nvidia discloses it sold ...".
+_TELLING = frozenset(
+    {"says", "said", "discloses", "disclosed", "announces", "announced", "confirms", "confirmed", "reveals", "revealed"}
+)
 # Words that with "group" make a buyer without a name: "a management group".
 _GROUP_HEADS = frozenset({"management", "investor", "investment", "buyout", "shareholder", "employee"})
 # Words of time after a name: "tried to buy SSI earlier this year" names no goods.
@@ -96,6 +100,9 @@ class _Navigation(_Segments):
                         return first
                 return self._group_left(seg, k)
             if tok.low in _PRONOUNS:
+                teller = toks[k - 2].ent if k >= 2 and toks[k - 1].low in _TELLING else None
+                if teller is not None and teller.name.lower() not in self.no_party:
+                    return self._group_left(seg, k - 2)  # "... after Nvidia discloses it sold its entire stake"
                 return self._sentence_subject(seg, k, plural=tok.low == "they", singular=tok.low == "it")
             if tok.low == "group" and k > a and toks[k - 1].low in _GROUP_HEADS:
                 # "INVESTOR GROUP HAS 5.3 PCT OF KOPPERS": a buyer without a name

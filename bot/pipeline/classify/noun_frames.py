@@ -13,6 +13,10 @@ from bot.pipeline.classify.tokens import _Ent, _Seg, _Tok
 _ANSWERING_BIDS = ("reject", "rebuff", "spurn", "accept", "welcom", "fight", "fought", "resist", "oppos")
 
 
+# Verbs after "agreement to" that make it a partnership: "agreement to collaborate".
+_WORKING_TOGETHER = frozenset(
+    {"collaborate", "cooperate", "co-operate", "partner", "work", "team", "co-develop", "jointly"}
+)
 # What a sale "of the company" sells: the seller itself.
 _ITSELF = frozenset({"company", "the company", "firm", "the firm", "group", "the group", "itself", "business"})
 # Verbs that close a deal: "closes Mint Mobile deal".
@@ -172,6 +176,8 @@ class _NounFrames(_RelationshipVerbs):
                 buyer, end = self._after(seg, m, b, ("to",))
             elif word == "to" and kind == "acquisition":
                 post_of, end = self._after(seg, m, b, ("to",))  # "takeover approach to Intel"
+        if kind == "deal" and m + 1 < b and toks[m].low == "to" and toks[m + 1].low in _WORKING_TOGETHER:
+            kind = "partnership"  # "reach preliminary agreement to collaborate on autonomous driving"
         if kind == "deal" and m < b and toks[m].low == "to":
             return []
         if kind == "partnership" and j + 1 < b and toks[j].low == "to" and self._buying_verb_at(seg, j + 1):

@@ -135,6 +135,10 @@ class _Segments(_Lexicon):
                 i += 1
                 continue
             close = next((m for m in range(i + 2, min(n, i + 9)) if toks[m].low == ">"), -1) if tok.low == "<" else -1
+            if close == i + 2 and toks[i + 1].kind == "E" and len(toks[i + 1].text) > 6:
+                out.append(toks[i + 1])  # "<NEXT INC>" matched whole: the marks go, the name stays
+                i = close + 1
+                continue
             if close > i + 2 and all(t.kind in ("w", "E") or t.low in ("&", ".", "-") for t in toks[i + 1 : close]):
                 # "<HONGKONG AND SHANGHAI BANKING>": an unlisted company, named whole between the marks
                 start, end = toks[i + 1].start, toks[close - 1].end

@@ -7,6 +7,9 @@ from bot.pipeline.classify.candidates import _Cand
 from bot.pipeline.classify.extraction import _Extraction
 from bot.pipeline.classify.tokens import _Seg
 
+# Nouns a withdrawing verb ends: "drops hostile bid", "halts sale".
+_WITHDRAWN_THINGS = frozenset({"bid", "bids", "offer", "offers", "tender", "proposal", "sale", "takeover", "merger"})
+
 
 class _StatusCues(_Extraction):
     """Status of a candidate event from the cues, tense and breakers around its trigger."""
@@ -40,7 +43,7 @@ class _StatusCues(_Extraction):
             if self._any_phrase(seg, a, b, self.set["end_completed_cues"]):
                 return "completed"
             return "announced"
-        if c.status_hint == "terminated" or "terminated" in classes:
+        if c.status_hint == "terminated" or "terminated" in classes or self._withdrawn(c, a):
             return "terminated"
         if source or c.status_hint == "rumor":
             return "rumor"
@@ -57,6 +60,15 @@ class _StatusCues(_Extraction):
         if "rumor" in classes:
             return "rumor"
         return "announced"
+
+    def _withdrawn(self, c: _Cand, a: int) -> bool:
+        """ "Nidec drops hostile bid for Makino", "Paramount halts sale of BET stake": a withdrawing verb
+        a few words before the bid or sale that the event stands on."""
+        toks = c.seg.toks
+        t = c.trigger[0]
+        if toks[t].low not in _WITHDRAWN_THINGS:
+            return False
+        return any(toks[k].low in self.set["bid_withdrawal_verbs"] for k in range(max(a, t - 3), t))
 
     @staticmethod
     def _any_phrase(seg: _Seg, a: int, b: int, phrases: frozenset[str]) -> bool:
