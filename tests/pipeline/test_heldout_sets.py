@@ -41,6 +41,8 @@ FLOORS = {
     "wire3": (0.97, 0.97, 0.92, 0.85, 0.85, 0.85),
     "modern4": (0.95, 0.87, 0.93, 0.86, 0.88, 0.85),
     "wire4": (0.95, 0.92, 0.87, 0.90, 0.78, 0.78),
+    "modern5": (0.90, 0.86, 0.90, 0.92, 0.94, 0.85),
+    "wire5": (0.95, 0.90, 0.93, 0.87, 0.68, 0.75),
 }
 
 
@@ -48,7 +50,7 @@ FLOORS = {
 def test_held_out_set_meets_its_floors(name: str) -> None:
     s = _scores(name)
     precision, recall, events, status, roles, amounts = FLOORS[name]
-    assert s.items >= 60 and s.positives >= 40  # the whole set was read
+    assert s.items >= 50 and s.positives >= 30  # the whole set was read
     assert s.precision >= precision
     assert s.recall >= recall
     assert _ratio(s.events_found, s.events_labelled) >= events
