@@ -46,9 +46,22 @@ class _Assembly(_StatusCues):
                 for x in extra_investors:
                     c.roles["investors"] = x.roles.get("investors", [])
                     break
+        self._attributed(cands, segs[1:])
         cands = self._split(cands)
         self._assign_amounts(cands, segs[1:])
         return cands
+
+    def _attributed(self, cands: list[_Cand], summary: list[_Seg]) -> None:
+        """ "Google makes fresh $1bn investment in Anthropic", and the summary says it comes from "people
+        familiar with the matter": a deal told by unnamed sources is a rumour, wherever they are named."""
+        for seg in summary:
+            if not any(kind == "unnamed_source" for _, _, kind in seg.cues):
+                continue
+            named = {self._short(t.ent.name) for t in seg.toks if t.ent is not None}
+            for c in cands:
+                shared = named & {self._short(e.name) for e in c.ents()}
+                if c.seg.title and c.status_hint is None and shared and self._status(c) == "announced":
+                    c.status_hint = "rumor"
 
     def _counts(self, ent: _Ent) -> bool:
         """Whether a party is one the reader asked about: a watched one, or any in the open world."""
