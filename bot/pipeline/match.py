@@ -464,7 +464,10 @@ class Matcher:
         if following is None:
             return False
         word = following.group()
-        return word[0].isupper() and word.lower() in self._other_entity
+        low = word.lower()
+        if low in ("ventures", "venture", "capital", "partners", "investments", "fund", "funds"):
+            return False  # "Salesforce Ventures", "Intel Capital": the company's own investing arm
+        return word[0].isupper() and low in self._other_entity
 
     def _noun_follows(self, text: str, end: int, style: CaseStyle) -> bool:
         """ "Block party", "Apple orchards": an opening name followed by a plain noun is the word."""
