@@ -284,6 +284,8 @@ class _NounFrames(_RelationshipVerbs):
                 target, actor = (subj or target), (partner or actor)
             if partner and not target and actor:
                 target = partner
+            if not target and actor and toks[i].low in ("acquisitions", "takeovers", "purchases", "investments"):
+                return []  # "Apple is 'very open' to acquisitions": deals in general, none in particular
             if not target and actor:
                 target = self._between(seg, actor, a, i)
             if not target and actor and a > 0 and toks[a - 1].low in ("says", "said"):

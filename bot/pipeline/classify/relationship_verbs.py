@@ -93,8 +93,8 @@ class _RelationshipVerbs(_OwnershipVerbs):
                 return []
             return [self._cand(seg, "partnership", {"parties": _unique([*subj, ent])}, (i, j), k + 1)]
         group, end = self._group_right(seg, k, limit)
-        if self._person_after(seg, end, limit):
-            return []  # "taps X as CEO": a person, not a supplier
+        if self._person_after(seg, end, limit) or any(w.lower() in _PERSON_WORDS for w in ent.name.split()):
+            return []  # "taps X as CEO", "taps Instacart CEO Fidji Simo": a person, not a supplier
         if end < len(toks) and toks[end].low in self.deal_nouns:
             return []
         subj = self._subject(seg, i, verb.tense)
